@@ -1,0 +1,20 @@
+//! The grader's core, free of async code so that the `grader` CLI builds in seconds.
+//!
+//! - [`plan`]: a challenge's questions, checks, points, limits and hints (`challenge.toml`);
+//! - [`event`] and [`supervise`]: the protocol with a check runner process, and surviving it;
+//! - [`scoring`]: from outcomes to points;
+//! - [`report`]: the table and the JSON report of GRADER.md.
+
+pub mod event;
+pub mod plan;
+pub mod report;
+pub mod scoring;
+pub mod status;
+pub mod supervise;
+
+mod report_model;
+
+pub use event::Event;
+pub use plan::{ChallengePlan, CheckPlan, QuestionPlan};
+pub use report_model::{ChallengeReport, CheckReport, QuestionReport, Report};
+pub use status::{ChallengeStatus, Status};

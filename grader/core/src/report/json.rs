@@ -1,0 +1,7 @@
+//! `--format json`: the report of GRADER.md, pretty-printed.
+
+use crate::Report;
+
+pub fn to_json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).expect("reports always serialise")
+}

@@ -1,0 +1,7 @@
+//! The report formats: a table for people, JSON for machines (GRADER.md).
+
+mod json;
+mod table;
+
+pub use json::to_json;
+pub use table::{render_challenge, render_table, TableOptions};

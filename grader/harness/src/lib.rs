@@ -1,0 +1,31 @@
+//! Everything a check needs.
+//!
+//! - [`check`]: how a check says it failed ([`Failure`], [`Outcome`], [`expect_eq`]);
+//! - [`suite`]: a challenge's checks, bound to the plan in its `challenge.toml`;
+//! - [`runner`]: runs a suite in a child process, one check at a time, under a watchdog, turning
+//!   `todo!()` and panics into statuses;
+//! - [`learner`]: the same from a `#[test]`, for `cargo test -p <challenge>`;
+//! - [`tcp`], [`time`], [`http`]: harnesses to drive learner code — a TCP client with limits on
+//!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages.
+//!
+//! Checks depend on this crate only (plus the challenge under test), so it re-exports what they use.
+
+pub mod check;
+pub mod http;
+pub mod learner;
+mod panics;
+pub mod runner;
+pub mod suite;
+pub mod tcp;
+pub mod time;
+
+pub use check::{Failure, Outcome, ensure, expect_eq, fail, show_bytes};
+pub use grader_core;
+pub use suite::{Suite, paused, real};
+
+pub use bytes;
+pub use futures;
+pub use serde_json;
+pub use tokio;
+pub use tokio_util;
+pub use wiremock;

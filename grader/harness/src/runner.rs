@@ -1,0 +1,155 @@
+//! The check runner: the child process that runs a challenge's checks against learner code.
+//!
+//! It runs the checks in plan order from the index the supervisor gives, each one on a fresh thread
+//! and a fresh runtime, while the main thread keeps a watchdog on the check's time limit. Before and
+//! after each check it appends an [`Event`] line to the events file. On a timeout it reports, then
+//! exits with [`RESTART_EXIT_CODE`] so that any thread stuck in learner code dies with the process;
+//! the supervisor starts it again after that check.
+
+use crate::panics::{self, PanicRecord};
+use crate::suite::{BoundCheck, Clock};
+use crate::{Failure, Outcome, Suite};
+use grader_core::supervise::{EVENTS_ENV, RESTART_EXIT_CODE, START_ENV, STRIP_PREFIX_ENV};
+use grader_core::{Event, Status};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::panic::{self as std_panic, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The entry point of a generated check runner: in child mode (the supervisor set
+/// [`EVENTS_ENV`]) run the checks; started by hand, supervise itself and print the table.
+pub fn main(suite: Suite) -> ! {
+    match ChildConfig::from_env() {
+        Some(config) => run_child(Box::leak(Box::new(suite)), config),
+        None => {
+            let exe = std::env::current_exe().expect("the runner knows its own path");
+            let passed = crate::learner::supervise_and_print(&suite.plan, &|| std::process::Command::new(&exe));
+            std::process::exit(if passed { 0 } else { 1 })
+        }
+    }
+}
+
+/// What the supervisor told a child through its environment.
+pub struct ChildConfig {
+    events: PathBuf,
+    start: usize,
+    strip_prefix: Option<String>,
+}
+
+impl ChildConfig {
+    pub fn from_env() -> Option<ChildConfig> {
+        let events = PathBuf::from(std::env::var_os(EVENTS_ENV)?);
+        let start = std::env::var(START_ENV).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let strip_prefix = std::env::var(STRIP_PREFIX_ENV).ok().filter(|s| !s.is_empty());
+        Some(ChildConfig { events, start, strip_prefix })
+    }
+}
+
+/// Runs the checks from `config.start` on, then exits.
+pub fn run_child(suite: &'static Suite, config: ChildConfig) -> ! {
+    panics::install_recorder(config.strip_prefix);
+    let mut events = match OpenOptions::new().append(true).open(&config.events) {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("cannot open the events file {}: {e}", config.events.display());
+            std::process::exit(2)
+        }
+    };
+    let limits = suite.plan.checks().map(|(_, c)| Duration::from_millis(c.limit_ms));
+    for (index, (check, limit)) in suite.checks.iter().zip(limits).enumerate().skip(config.start) {
+        emit(&mut events, &Event::Started { index });
+        let started = Instant::now();
+        let (status, message) = run_with_watchdog(check, limit);
+        let duration_ms = started.elapsed().as_millis() as u64;
+        emit(&mut events, &Event::Finished { index, status, message, duration_ms });
+        if status == Status::Timeout {
+            // Learner code may still be spinning on some thread (the check's, if the watchdog
+            // fired): leave, so that it dies with the process; the supervisor restarts after it.
+            std::process::exit(RESTART_EXIT_CODE);
+        }
+    }
+    std::process::exit(0)
+}
+
+fn emit(file: &mut File, event: &Event) {
+    // One write per line, straight to the file: if the process dies, what was written stays.
+    let line = format!("{}\n", event.to_line());
+    if file.write_all(line.as_bytes()).is_err() {
+        std::process::exit(2);
+    }
+}
+
+fn run_with_watchdog(check: &'static BoundCheck, limit: Duration) -> (Status, Option<String>) {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new().name(format!("check {}", check.id)).spawn(move || {
+        let _ = tx.send(run_check(check));
+    });
+    if let Err(e) = spawned {
+        return (Status::Crash, Some(format!("could not start a thread for the check: {e}")));
+    }
+    match rx.recv_timeout(limit) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            let message = format!(
+                "the check did not finish within its limit of {} (is something blocking the runtime, or waiting forever?)",
+                human(limit)
+            );
+            // A `todo!()` hit while waiting explains the hang better than the limit does.
+            classify(Err(Failure::Timeout(message)), panics::take())
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            (Status::Panic, Some("the check's thread ended without a result".into()))
+        }
+    }
+}
+
+fn human(limit: Duration) -> String {
+    if limit.subsec_millis() == 0 { format!("{} s", limit.as_secs()) } else { format!("{} ms", limit.as_millis()) }
+}
+
+/// Runs one check on a runtime of its own and classifies how it ended.
+fn run_check(check: &BoundCheck) -> (Status, Option<String>) {
+    let runtime = match check.clock {
+        Clock::Real => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build(),
+        Clock::Paused => tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build(),
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(e) => return (Status::Crash, Some(format!("could not start a tokio runtime: {e}"))),
+    };
+    panics::take();
+    let result = std_panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(check.future())));
+    // Do not wait for tasks or blocking threads that learner code left behind.
+    runtime.shutdown_background();
+    let outcome = result.unwrap_or_else(|_| Err(Failure::Fail("the check panicked".into())));
+    classify(outcome, panics::take())
+}
+
+/// Turns a check's outcome and the panics seen while it ran into a status and a message.
+///
+/// A check that passed passes. Otherwise a `todo!()` hit on the way makes it `todo` (the learner has
+/// not started), any other panic makes it `panic` (with the panic's text and place), and else the
+/// check's own failure stands.
+fn classify(outcome: Outcome, panics: Vec<PanicRecord>) -> (Status, Option<String>) {
+    let failure = match outcome {
+        Ok(()) => return (Status::Pass, None),
+        Err(failure) => failure,
+    };
+    if let Some(todo) = panics.iter().find(|p| p.is_todo()) {
+        return (Status::Todo, Some(format!("not implemented yet ({})", todo.location)));
+    }
+    if let Some(panic) = panics.first() {
+        return (Status::Panic, Some(format!("panicked at {}: {}", panic.location, panic.message)));
+    }
+    match failure {
+        Failure::Fail(message) => (Status::Fail, Some(message)),
+        Failure::Timeout(message) => (Status::Timeout, Some(message)),
+    }
+}
+
+/// Runs a suite in-process, without isolation: for the harness's own tests.
+pub fn run_in_process(suite: &Suite) -> Vec<(Status, Option<String>)> {
+    suite.checks.iter().map(run_check).collect()
+}

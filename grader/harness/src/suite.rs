@@ -1,0 +1,88 @@
+//! A challenge's checks: the plan (names, points, limits, from `challenge.toml`) bound to code.
+
+use crate::Outcome;
+use futures::future::LocalBoxFuture;
+use grader_core::ChallengePlan;
+use std::future::Future;
+
+/// Which clock a check's runtime has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// A multi-thread runtime, like `#[tokio::main]`: for real sockets and real concurrency.
+    Real,
+    /// A current-thread runtime whose clock starts paused and jumps to the next timer whenever
+    /// every task is idle (`start_paused`): a 3 s interval costs no real time.
+    Paused,
+}
+
+type CheckFuture = LocalBoxFuture<'static, Outcome>;
+
+/// One check's code, under the id that its plan entry names.
+pub struct BoundCheck {
+    pub id: &'static str,
+    pub clock: Clock,
+    run: Box<dyn Fn() -> CheckFuture + Send + Sync>,
+}
+
+impl BoundCheck {
+    pub fn future(&self) -> CheckFuture {
+        (self.run)()
+    }
+}
+
+fn bind<F, Fut>(id: &'static str, clock: Clock, check: F) -> BoundCheck
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Outcome> + 'static,
+{
+    BoundCheck { id, clock, run: Box::new(move || Box::pin(check())) }
+}
+
+/// A check on a real clock (multi-thread runtime).
+pub fn real<F, Fut>(id: &'static str, check: F) -> BoundCheck
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Outcome> + 'static,
+{
+    bind(id, Clock::Real, check)
+}
+
+/// A check in virtual time (current-thread runtime, paused clock).
+pub fn paused<F, Fut>(id: &'static str, check: F) -> BoundCheck
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Outcome> + 'static,
+{
+    bind(id, Clock::Paused, check)
+}
+
+/// A challenge's plan and, for each of its checks in plan order, the code.
+pub struct Suite {
+    pub plan: ChallengePlan,
+    pub checks: Vec<BoundCheck>,
+}
+
+impl Suite {
+    /// Binds `checks` to the plan in `plan_toml`, in plan order.
+    ///
+    /// # Panics
+    /// When a plan entry has no code or some code has no plan entry: a bug in the kit, which its own
+    /// tests (every solution scores full marks) catch at once.
+    pub fn new(plan_toml: &str, checks: Vec<BoundCheck>) -> Suite {
+        let plan = ChallengePlan::from_toml(plan_toml).unwrap_or_else(|e| panic!("bad challenge.toml: {e}"));
+        let mut checks: Vec<Option<BoundCheck>> = checks.into_iter().map(Some).collect();
+        let mut ordered = Vec::new();
+        for (_, planned) in plan.checks() {
+            let found = checks
+                .iter_mut()
+                .find(|c| c.as_ref().is_some_and(|c| c.id == planned.id))
+                .and_then(Option::take)
+                .unwrap_or_else(|| panic!("{}: check `{}` is planned but has no code", plan.id, planned.id));
+            ordered.push(found);
+        }
+        if let Some(extra) = checks.into_iter().flatten().next() {
+            panic!("{}: check `{}` has code but is not in challenge.toml", plan.id, extra.id);
+        }
+        Suite { plan, checks: ordered }
+    }
+}

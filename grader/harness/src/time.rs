@@ -1,0 +1,65 @@
+//! Virtual-time helpers for checks that run on a paused clock ([`crate::paused`]).
+//!
+//! On a paused clock, tokio jumps to the next timer as soon as every task is idle, so "wait 10 s"
+//! costs microseconds. That is exact for in-memory streams (`tokio::io::duplex`), which is what
+//! timing checks should drive a learner's per-connection code with: with real sockets the runtime
+//! may jump ahead while bytes are still on their way through the kernel.
+
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::time::Instant;
+
+/// One byte and when it arrived, measured from the start of the recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival {
+    pub at: Duration,
+    pub byte: u8,
+}
+
+/// Reads from `reader` until `until` has passed since `start` (or the stream ends), noting when
+/// each byte arrived.
+pub async fn record<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    start: Instant,
+    until: Duration,
+) -> std::io::Result<Vec<Arrival>> {
+    let mut arrivals = Vec::new();
+    let mut buf = [0u8; 1024];
+    let deadline = start + until;
+    loop {
+        match tokio::time::timeout_at(deadline, reader.read(&mut buf)).await {
+            Err(_elapsed) => return Ok(arrivals),
+            Ok(Ok(0)) => return Ok(arrivals),
+            Ok(Ok(n)) => {
+                let at = start.elapsed();
+                arrivals.extend(buf[..n].iter().map(|&byte| Arrival { at, byte }));
+            }
+            Ok(Err(e)) => return Err(e),
+        }
+    }
+}
+
+/// Arrival times in seconds with millisecond precision, for messages: `[0.0, 3.0, 6.0]`.
+pub fn seconds(arrivals: &[Arrival]) -> Vec<f64> {
+    arrivals.iter().map(|a| (a.at.as_millis() as f64) / 1000.0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    #[tokio::test(start_paused = true)]
+    async fn records_arrival_times_in_virtual_time() {
+        let (mut ours, mut theirs) = tokio::io::duplex(64);
+        let start = Instant::now();
+        tokio::spawn(async move {
+            for _ in 0..3 {
+                theirs.write_all(b"*").await.unwrap();
+                tokio::time::sleep(Duration::from_secs(3)).await;
+            }
+        });
+        let arrivals = record(&mut ours, start, Duration::from_secs(7)).await.unwrap();
+        assert_eq!(seconds(&arrivals), [0.0, 3.0, 6.0]);
+    }
+}

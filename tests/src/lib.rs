@@ -1,0 +1,1 @@
+//! The kit's own tests live in `tests/tests/`.
