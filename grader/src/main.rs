@@ -1,1 +1,95 @@
-fn main() {}
+//! `grader`: builds each challenge's checks against exercises/ (or solutions/, or a submission), runs
+//! them in isolation, scores them and prints a report. The layers, in order:
+//! [`compile`] (build a runner per challenge) → `grader_core::supervise` (run it, survive it) →
+//! `grader_core::scoring` → `grader_core::report` → this CLI.
+
+mod catalog;
+mod cli;
+mod compile;
+mod grade;
+mod hints;
+mod target;
+
+use clap::Parser;
+use cli::{Cli, Commands, Format};
+use grader_core::ChallengePlan;
+use grader_core::report::{TableOptions, render_table, to_json};
+use std::process::ExitCode;
+use target::{Target, kit_root};
+
+/// GRADER.md: 2 when the grader could not grade.
+const CANNOT_GRADE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            anstream::eprintln!("grader: {message}");
+            ExitCode::from(CANNOT_GRADE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, String> {
+    let kit = kit_root();
+    let plans = catalog::plans();
+    match &cli.command {
+        Some(Commands::Hint { challenge, question, reset }) => {
+            let plan = find(&plans, challenge)?;
+            let question = hints::question(plan, question.as_deref())?;
+            print!("{}", hints::next_hint(&kit, plan, question, *reset)?);
+            return Ok(0);
+        }
+        Some(Commands::List) => {
+            for plan in &plans {
+                println!("{} {:<12} {} ({} points)", plan.id, plan.slug, plan.title, plan.max_score());
+                for q in &plan.questions {
+                    let points: u32 = q.checks.iter().map(|c| c.points).sum();
+                    println!("    {} {} ({points} points, {} checks)", q.id, q.title, q.checks.len());
+                }
+            }
+            return Ok(0);
+        }
+        None => {}
+    }
+    let target = match (&cli.submission, cli.solutions) {
+        (Some(dir), _) => Target::submission(dir)?,
+        (None, true) => Target::solutions(&kit),
+        (None, false) => Target::exercises(&kit),
+    };
+    let selected: Vec<&ChallengePlan> = if cli.only.is_empty() {
+        plans.iter().collect()
+    } else {
+        let mut selected = Vec::new();
+        for name in cli.only.iter().filter(|n| !n.trim().is_empty()) {
+            let plan = find(&plans, name)?;
+            if !selected.iter().any(|p: &&ChallengePlan| p.id == plan.id) {
+                selected.push(plan);
+            }
+        }
+        selected.sort_by(|a, b| a.id.cmp(&b.id));
+        selected
+    };
+    let progress = !cli.quiet;
+    if progress {
+        anstream::eprintln!(
+            "Building the checks of {} challenge(s) against {} (the first build takes a few minutes)…",
+            selected.len(),
+            target.label
+        );
+    }
+    let report = grade::grade(&kit, &target, &selected, progress)?;
+    match cli.format {
+        Format::Json => println!("{}", to_json(&report)),
+        Format::Table => anstream::print!("{}", render_table(&report, TableOptions { verbose: cli.verbose })),
+    }
+    Ok(if report.all_passed() { 0 } else { 1 })
+}
+
+fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan, String> {
+    catalog::find(plans, name).ok_or_else(|| {
+        let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+        format!("there is no challenge `{name}`; the challenges are {}", ids.join(", "))
+    })
+}

@@ -1,1 +1,106 @@
-//! The kit's own tests live in `tests/tests/`.
+//! Helpers for the kit's own tests (in `tests/tests/`): run the real grader binary, make
+//! submissions in temporary folders from copies of `exercises/` or `solutions/`, read reports.
+
+use grader_core::{ChallengePlan, Report, Status};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The kit's root folder.
+pub fn kit_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the kit").to_path_buf()
+}
+
+/// The grader binary, built once per test process (`cargo test` builds test targets, not the
+/// grader's binary; a nested cargo is fine: cargo does not hold its lock while tests run).
+pub fn grader_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-q", "-p", "grader"])
+            .current_dir(kit_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the grader builds");
+        let exe = std::env::current_exe().expect("a test knows its path");
+        // target/debug/deps/kit_tests-… → target/debug/grader
+        exe.parent().and_then(Path::parent).expect("in target/<profile>/deps").join("grader")
+    })
+}
+
+/// The grader, ready for arguments.
+pub fn grader() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(grader_bin());
+    cmd.current_dir(kit_root()).arg("--quiet");
+    cmd
+}
+
+/// Runs the grader with `args` plus `--format json`; returns the report and the exit code.
+pub fn grade_json(args: &[&str]) -> (Report, i32) {
+    let output = grader().args(args).args(["--format", "json"]).output().expect("the grader runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("not a JSON report ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&output.stderr))
+    });
+    (report, output.status.code().unwrap_or(-1))
+}
+
+/// Grades `dir` as a submission, only challenge `id`.
+pub fn grade_submission(dir: &Path, id: &str) -> (Report, i32) {
+    grade_json(&["--submission", dir.to_str().expect("a UTF-8 path"), "--only", id])
+}
+
+/// The plans of every challenge, read from `grader/checks/*/challenge.toml`.
+pub fn plans() -> Vec<ChallengePlan> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(kit_root().join("grader/checks"))
+        .expect("grader/checks exists")
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.join("challenge.toml").exists())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|d| ChallengePlan::from_toml(&std::fs::read_to_string(d.join("challenge.toml")).unwrap()).unwrap())
+        .collect()
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary submission holding copies of `kit/<base>/<dir>` for each challenge folder given.
+pub fn submission(base: &str, dirs: &[&str]) -> tempfile::TempDir {
+    let temp = tempfile::Builder::new().prefix("submission-").tempdir().unwrap();
+    for dir in dirs {
+        copy_dir(&kit_root().join(base).join(dir), &temp.path().join(dir));
+    }
+    temp
+}
+
+/// Each check of a report as (challenge id, check name, status, message).
+pub fn statuses(report: &Report) -> Vec<(String, String, Status, Option<String>)> {
+    report
+        .challenges
+        .iter()
+        .flat_map(|c| c.checks().map(move |k| (c.id.clone(), k.name.clone(), k.status, k.message.clone())))
+        .collect()
+}
+
+/// A check's name in a plan, from its id.
+pub fn check_name(plan: &ChallengePlan, id: &str) -> String {
+    plan.checks()
+        .find(|(_, c)| c.id == id)
+        .unwrap_or_else(|| panic!("{}: no check `{id}`", plan.id))
+        .1
+        .name
+        .clone()
+}

@@ -1,0 +1,64 @@
+//! The command line of GRADER.md.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grader",
+    version,
+    about = "Grades the tokio-challenges exercises, question by question, check by check",
+    after_help = "Exit status: 0 when every selected check passed, 1 when some did not, 2 when grading could not run."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+
+    /// Grade the reference solutions (they score 100 %).
+    #[arg(long, conflicts_with = "submission")]
+    pub solutions: bool,
+
+    /// Grade another copy of exercises/ (a learner's), without touching this checkout.
+    #[arg(long, value_name = "DIR")]
+    pub submission: Option<PathBuf>,
+
+    /// Grade only these challenges: `--only c04`, `--only c01,c04`, `--only c01 --only c04`.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// List every check, passing ones too.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// Do not show build progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// The JSON report of GRADER.md.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Show the hints of a question, one more each time you ask.
+    Hint {
+        /// The challenge: `c04`, `4` or `heartbeat`.
+        challenge: String,
+        /// The question (`q1`); may be left out when the challenge has only one.
+        question: Option<String>,
+        /// Forget which hints were shown and start over.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// List the challenges and their questions.
+    List,
+}

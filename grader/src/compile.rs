@@ -1,0 +1,260 @@
+//! Building each challenge's check runner against the target, so that a compile error stays local.
+//!
+//! For a target (exercises/, solutions/ or a submission) the grader writes a small workspace under
+//! `target/grader/<key>/` with one runner crate per challenge: the challenge's checks
+//! (`grader/checks/<dir>/src/lib.rs`, compiled with `challenge` pointing at the target's crate) and a
+//! one-line `main`. One `cargo build --keep-going` builds them all in parallel; a challenge whose
+//! crate (or whose use of the API) does not compile gets the first compiler error, and every other
+//! runner is still built. Everything is built in the kit's `target/`, so dependencies compiled for
+//! `cargo test` are reused.
+
+use crate::target::{Target, cargo_target_dir, state_dir};
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use grader_core::ChallengePlan;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// What the build produced, per challenge id.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub runners: BTreeMap<String, PathBuf>,
+    pub errors: BTreeMap<String, String>,
+}
+
+struct Member<'a> {
+    plan: &'a ChallengePlan,
+    /// The challenge's crate in the target.
+    crate_dir: PathBuf,
+    package: String,
+}
+
+/// Builds the runners of `plans` for `target`. `Err` means the grader could not grade at all
+/// (cargo missing, the build folder not writable).
+pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bool) -> Result<Built, String> {
+    let mut built = Built::default();
+    let mut members = Vec::new();
+    for plan in plans {
+        let crate_dir = target.root.join(&plan.dir);
+        match package_name(&crate_dir) {
+            Ok(package) => members.push(Member { plan, crate_dir, package }),
+            Err(e) => {
+                built.errors.insert(plan.id.clone(), e);
+            }
+        }
+    }
+    let workspace = state_dir(kit).join(&target.key);
+    // A manifest error in one challenge stops cargo before it builds anything: drop that challenge
+    // and build the others again.
+    while !members.is_empty() {
+        write_workspace(kit, &workspace, target, &members)?;
+        let run = run_cargo(kit, &workspace, target, progress)?;
+        let mut any_result = false;
+        for member in &members {
+            let id = &member.plan.id;
+            if let Some(exe) = run.executables.get(&runner_name(id, target)) {
+                built.runners.insert(id.clone(), exe.clone());
+                any_result = true;
+            } else if let Some(error) = first_error_of(&run.errors, member, &workspace) {
+                built.errors.insert(id.clone(), error);
+                any_result = true;
+            }
+        }
+        if any_result || run.success {
+            for member in &members {
+                if !built.runners.contains_key(&member.plan.id) && !built.errors.contains_key(&member.plan.id) {
+                    built.errors.insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+                }
+            }
+            break;
+        }
+        let culprit = members.iter().position(|m| run.stderr.contains(m.crate_dir.to_string_lossy().as_ref()));
+        match culprit {
+            Some(i) => {
+                let member = members.remove(i);
+                built.errors.insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+            }
+            None => {
+                for member in members.drain(..) {
+                    built.errors.insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+                }
+            }
+        }
+    }
+    Ok(built)
+}
+
+/// The package name in `<dir>/Cargo.toml`, or why the challenge cannot be built.
+fn package_name(dir: &Path) -> Result<String, String> {
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e} (is the challenge's folder missing?)", manifest.display()))?;
+    let value: toml::Table = text.parse().map_err(|e| format!("{} is not valid TOML: {e}", manifest.display()))?;
+    value
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| format!("{} has no [package] name", manifest.display()))
+}
+
+fn runner_name(id: &str, target: &Target) -> String {
+    format!("grade-{id}-{}", target.key)
+}
+
+fn write_workspace(kit: &Path, workspace: &Path, target: &Target, members: &[Member<'_>]) -> Result<(), String> {
+    let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.plan.id)).collect();
+    let root = format!(
+        "# Written by the grader to build the checks against {}; regenerated on every run.\n\
+         [workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
+         [profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n",
+        target.label,
+        names.join(", ")
+    );
+    write_if_changed(&workspace.join("Cargo.toml"), &root)?;
+    let lock = workspace.join("Cargo.lock");
+    if !lock.exists() {
+        // Start from the kit's lock file: the same dependency versions, and no registry look-up.
+        let _ = std::fs::copy(kit.join("Cargo.lock"), &lock);
+    }
+    for member in members {
+        let id = &member.plan.id;
+        let dir = workspace.join(id);
+        let checks = kit.join("grader").join("checks").join(&member.plan.dir).join("src").join("lib.rs");
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [lib]\nname = \"checks_{id}\"\npath = {checks:?}\n\n\
+             [[bin]]\nname = \"{name}\"\npath = \"main.rs\"\n\n\
+             [dependencies]\nharness = {{ path = {harness:?} }}\n\
+             challenge = {{ package = {package:?}, path = {crate_dir:?} }}\n",
+            name = runner_name(id, target),
+            checks = checks.display().to_string(),
+            harness = kit.join("grader").join("harness").display().to_string(),
+            package = member.package,
+            crate_dir = member.crate_dir.display().to_string(),
+        );
+        write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+        let main = format!("fn main() {{\n    harness::runner::main(checks_{id}::suite())\n}}\n");
+        write_if_changed(&dir.join("main.rs"), &main)?;
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    // Write then rename, so that a concurrent grader never reads half a file.
+    let temp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&temp, text).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+    std::fs::rename(&temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+struct CargoRun {
+    success: bool,
+    executables: BTreeMap<String, PathBuf>,
+    /// Compiler errors: (package id, rendered message).
+    errors: Vec<(String, String)>,
+    stderr: String,
+}
+
+fn run_cargo(kit: &Path, workspace: &Path, target: &Target, progress: bool) -> Result<CargoRun, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(&cargo)
+        .args(["build", "--keep-going", "--message-format=json", "--manifest-path"])
+        .arg(workspace.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", cargo_target_dir(kit))
+        .env_remove("CARGO_MANIFEST_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let status = line.trim_start();
+            if progress && ["Compiling", "Downloaded", "Downloading", "Updating", "Locking"].iter().any(|s| status.starts_with(s)) {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let mut run = CargoRun { success: false, executables: BTreeMap::new(), errors: Vec::new(), stderr: String::new() };
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    for message in Message::parse_stream(stdout).map_while(Result::ok) {
+        match message {
+            Message::CompilerArtifact(artifact) => {
+                if let Some(exe) = artifact.executable {
+                    run.executables.insert(artifact.target.name.clone(), exe.into_std_path_buf());
+                }
+            }
+            Message::CompilerMessage(m) if m.message.level == DiagnosticLevel::Error => {
+                let rendered = m.message.rendered.clone().unwrap_or_else(|| m.message.message.clone());
+                run.errors.push((m.package_id.repr.clone(), tidy(&rendered, target)));
+            }
+            Message::BuildFinished(finished) => run.success = finished.success,
+            _ => {}
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo did not finish: {e}"))?;
+    run.success &= status.success();
+    run.stderr = stderr_reader.join().unwrap_or_default();
+    Ok(run)
+}
+
+/// The first compiler error in the challenge's crate or in its runner (its checks using its API).
+fn first_error_of(errors: &[(String, String)], member: &Member<'_>, workspace: &Path) -> Option<String> {
+    let runner_dir = workspace.join(&member.plan.id);
+    errors
+        .iter()
+        .find(|(package, _)| {
+            let path = package_path(package);
+            path == member.crate_dir || path == runner_dir
+        })
+        .map(|(_, rendered)| rendered.clone())
+}
+
+/// `path+file:///a/b#name@0.1.0` → `/a/b`
+fn package_path(repr: &str) -> PathBuf {
+    let rest = repr.strip_prefix("path+file://").unwrap_or(repr);
+    PathBuf::from(rest.split('#').next().unwrap_or(rest))
+}
+
+/// A compiler message made readable: paths relative to the target's parent, at most 20 lines.
+fn tidy(rendered: &str, target: &Target) -> String {
+    let mut text = rendered.to_string();
+    if let Some(parent) = target.root.parent() {
+        let prefix = format!("{}/", parent.display());
+        text = text.replace(&prefix, "");
+    }
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let mut out = lines.iter().take(20).copied().collect::<Vec<_>>().join("\n");
+    if lines.len() > 20 {
+        out.push_str("\n…");
+    }
+    out
+}
+
+/// The lines of cargo's error output that say what went wrong.
+fn excerpt(stderr: &str, target: &Target) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("error"))
+        .filter(|l| !l.trim().is_empty())
+        .take(8)
+        .collect();
+    if lines.is_empty() {
+        "the checks could not be built (cargo failed without a compiler error)".into()
+    } else {
+        tidy(&lines.join("\n"), target)
+    }
+}

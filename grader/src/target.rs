@@ -1,0 +1,58 @@
+//! What is being graded: the learner's `exercises/`, the reference `solutions/`, or a copy of
+//! `exercises/` elsewhere on disk (a submission).
+
+use std::path::{Path, PathBuf};
+
+/// The kit's root folder (the workspace this grader was built in).
+pub fn kit_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the grader lives in <kit>/grader").to_path_buf()
+}
+
+/// Cargo's target folder: the kit's `target/` (or `CARGO_TARGET_DIR`). The grader builds its
+/// runners there too, so they reuse what `cargo test` and `cargo run` already compiled.
+pub fn cargo_target_dir(kit: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| kit.join("target"), PathBuf::from)
+}
+
+/// Where the grader keeps what it writes: generated workspaces and the hints already seen.
+/// `TOKIO_CHALLENGES_STATE_DIR` moves it (the kit's tests use that to stay out of the learner's way).
+pub fn state_dir(kit: &Path) -> PathBuf {
+    std::env::var_os("TOKIO_CHALLENGES_STATE_DIR").map_or_else(|| cargo_target_dir(kit).join("grader"), PathBuf::from)
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The folder holding one crate folder per challenge (`c01-identity/`, …).
+    pub root: PathBuf,
+    /// How reports name it: `exercises`, `solutions`, or the submission's path as given.
+    pub label: String,
+    /// A short name for the grader's build folder, unique per target.
+    pub key: String,
+}
+
+impl Target {
+    pub fn exercises(kit: &Path) -> Target {
+        Target { root: kit.join("exercises"), label: "exercises".into(), key: "exercises".into() }
+    }
+
+    pub fn solutions(kit: &Path) -> Target {
+        Target { root: kit.join("solutions"), label: "solutions".into(), key: "solutions".into() }
+    }
+
+    /// A submission: must be a readable folder.
+    pub fn submission(dir: &Path) -> Result<Target, String> {
+        let root = dir
+            .canonicalize()
+            .map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+        if !root.is_dir() {
+            return Err(format!("the submission {} is not a folder", dir.display()));
+        }
+        std::fs::read_dir(&root).map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+        Ok(Target { key: format!("submission-{:016x}", stable_hash(&root)), label: dir.display().to_string(), root })
+    }
+}
+
+/// FNV-1a: a hash that is the same on every run and every Rust version.
+fn stable_hash(path: &Path) -> u64 {
+    path.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}

@@ -1,0 +1,85 @@
+//! Isolation: a challenge that does not compile, hangs, exits, panics or overflows its stack costs
+//! only its own points, gets the right status, and every other challenge is still graded.
+//!
+//! Each test makes a submission from a copy of exercises/ and breaks c04's stub one way.
+
+use grader_core::{ChallengeStatus, Status};
+use kit_tests::{grade_json, plans, submission};
+
+/// A copy of every exercise, with c04's `heartbeat` body replaced by `body`.
+fn with_broken_heartbeat(body: &str) -> tempfile::TempDir {
+    let dirs: Vec<String> = plans().iter().map(|p| p.dir.clone()).collect();
+    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    let temp = submission("exercises", &dirs);
+    let lib = temp.path().join("c04-heartbeat/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let stub = "    todo!(\"send a heartbeat on this connection\")";
+    assert!(text.contains(stub), "c04's stub changed: update this test");
+    std::fs::write(&lib, text.replace(stub, body)).unwrap();
+    temp
+}
+
+/// Grades the submission; checks c04's statuses with `expect`, and that every other challenge was
+/// graded as the untouched stubs it is (all `todo`).
+fn grade_and_check(temp: &tempfile::TempDir, expect: impl Fn(Status, &str)) {
+    let (report, code) = grade_json(&["--submission", temp.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(report.challenges.len(), plans().len(), "every challenge is in the report");
+    for challenge in &report.challenges {
+        if challenge.id == "c04" {
+            assert_eq!(challenge.score, 0);
+            for check in challenge.checks() {
+                expect(check.status, check.message.as_deref().unwrap_or(""));
+            }
+        } else {
+            assert_eq!(challenge.status, ChallengeStatus::Todo, "{} is still graded", challenge.id);
+        }
+    }
+}
+
+#[test]
+fn a_syntax_error_is_a_compile_error_with_file_and_line() {
+    let temp = with_broken_heartbeat("    let x = ;\n    todo!()");
+    grade_and_check(&temp, |status, message| {
+        assert_eq!(status, Status::CompileError);
+        assert!(message.contains("c04-heartbeat/src/lib.rs:36"), "file and line in: {message}");
+        assert!(message.starts_with("error"), "the compiler's error first: {message}");
+    });
+}
+
+#[test]
+fn a_blocking_loop_is_a_timeout() {
+    let temp = with_broken_heartbeat("    loop {}");
+    grade_and_check(&temp, |status, message| {
+        assert_eq!(status, Status::Timeout, "{message}");
+        assert!(message.contains(" s"), "the message names the limit: {message}");
+    });
+}
+
+#[test]
+fn process_exit_is_a_crash() {
+    let temp = with_broken_heartbeat("    std::process::exit(0)");
+    grade_and_check(&temp, |status, message| {
+        assert_eq!(status, Status::Crash);
+        assert!(message.contains("exited with code 0"), "{message}");
+    });
+}
+
+#[test]
+fn a_panic_is_a_panic_with_its_text_and_place() {
+    let temp = with_broken_heartbeat("    panic!(\"boom\")");
+    grade_and_check(&temp, |status, message| {
+        assert_eq!(status, Status::Panic);
+        assert!(message.contains("boom") && message.contains("c04-heartbeat/src/lib.rs:36"), "{message}");
+    });
+}
+
+#[test]
+fn a_stack_overflow_is_a_crash() {
+    let body = "    #[allow(unconditional_recursion)]\n    fn deep(n: u64) -> u64 {\n        let frame = std::hint::black_box([n as u8; 4096]);\n        deep(n + 1) + frame[0] as u64\n    }\n    std::process::exit(deep(0) as i32)";
+    let temp = with_broken_heartbeat(body);
+    grade_and_check(&temp, |status, message| {
+        assert_eq!(status, Status::Crash);
+        assert!(message.contains("signal"), "{message}");
+    });
+}

@@ -1,0 +1,23 @@
+//! The learner's loop: `cargo test -p c04-heartbeat` grades one challenge and reports each check by
+//! name with its message; a stub reads "not implemented yet", not as a wall of panics.
+
+use kit_tests::kit_root;
+
+#[test]
+fn cargo_test_on_a_stub_reports_each_check_as_not_implemented_yet() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["test", "-q", "-p", "c04-heartbeat"])
+        .current_dir(kit_root())
+        .output()
+        .expect("cargo runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(!output.status.success(), "a stub fails its test");
+    for plan in kit_tests::plans().iter().filter(|p| p.id == "c04") {
+        for (_, check) in plan.checks() {
+            assert!(text.contains(&check.name), "the output names `{}`:\n{text}", check.name);
+        }
+    }
+    assert_eq!(text.matches("not implemented yet (exercises/c04-heartbeat/src/lib.rs:36)").count(), 7, "{text}");
+    assert_eq!(text.matches("panicked").count(), 1, "one failure line, not a wall of panics:\n{text}");
+}

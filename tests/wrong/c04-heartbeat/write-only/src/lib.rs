@@ -1,0 +1,38 @@
+//! WRONG ON PURPOSE (write-only): never reads, so a closed connection lingers until the next write fails
+//! # Challenge 4: Heartbeat — reference solution
+//!
+//! Every connection gets its own heartbeat: a `*` at once, then one every 3 seconds, until the
+//! client goes away.
+
+use std::io;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::time::MissedTickBehavior;
+#[allow(unused_imports)]
+use tokio::time::Instant;
+
+/// Time between two beats on one connection.
+pub const INTERVAL: Duration = Duration::from_secs(3);
+
+/// Given: accepts connections on `listener` and runs [`heartbeat`] on each, in a task of its own
+/// (the Factory/Protocol pair of challenge 1, in three lines).
+pub async fn serve(listener: TcpListener) -> io::Result<()> {
+    loop {
+        let (stream, _peer) = listener.accept().await?;
+        tokio::spawn(heartbeat(stream));
+    }
+}
+
+/// Writes on every tick and never reads: the peer's leaving is noticed only when a write fails.
+pub async fn heartbeat<S>(mut stream: S) -> io::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut ticks = tokio::time::interval(INTERVAL);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    loop {
+        ticks.tick().await;
+        stream.write_all(b"*").await?;
+    }
+}
