@@ -14,7 +14,9 @@ const PLANS: &[&str] = &[
 pub fn plans() -> Vec<ChallengePlan> {
     PLANS
         .iter()
-        .map(|text| ChallengePlan::from_toml(text).unwrap_or_else(|e| panic!("a bad challenge.toml in the kit: {e}")))
+        .map(|text| {
+            ChallengePlan::from_toml(text).unwrap_or_else(|e| panic!("a bad challenge.toml in the kit: {e}"))
+        })
         .collect()
 }
 
@@ -22,7 +24,9 @@ pub fn plans() -> Vec<ChallengePlan> {
 pub fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Option<&'a ChallengePlan> {
     let name = name.trim().to_ascii_lowercase();
     let as_id = name.parse::<u32>().ok().map(|n| format!("c{n:02}"));
-    plans.iter().find(|p| p.id == name || p.slug == name || p.dir == name || as_id.as_deref() == Some(&p.id))
+    plans
+        .iter()
+        .find(|p| p.id == name || p.slug == name || p.dir == name || as_id.as_deref() == Some(&p.id))
 }
 
 #[cfg(test)]

@@ -39,7 +39,11 @@ pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
     for plan in plans {
         let crate_dir = target.root.join(&plan.dir);
         match package_name(&crate_dir) {
-            Ok(package) => members.push(Member { plan, crate_dir, package }),
+            Ok(package) => members.push(Member {
+                plan,
+                crate_dir,
+                package,
+            }),
             Err(e) => {
                 built.errors.insert(plan.id.clone(), e);
             }
@@ -64,21 +68,30 @@ pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
         }
         if any_result || run.success {
             for member in &members {
-                if !built.runners.contains_key(&member.plan.id) && !built.errors.contains_key(&member.plan.id) {
-                    built.errors.insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+                if !built.runners.contains_key(&member.plan.id) && !built.errors.contains_key(&member.plan.id)
+                {
+                    built
+                        .errors
+                        .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
                 }
             }
             break;
         }
-        let culprit = members.iter().position(|m| run.stderr.contains(m.crate_dir.to_string_lossy().as_ref()));
+        let culprit = members
+            .iter()
+            .position(|m| run.stderr.contains(m.crate_dir.to_string_lossy().as_ref()));
         match culprit {
             Some(i) => {
                 let member = members.remove(i);
-                built.errors.insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+                built
+                    .errors
+                    .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
             }
             None => {
                 for member in members.drain(..) {
-                    built.errors.insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+                    built
+                        .errors
+                        .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
                 }
             }
         }
@@ -89,9 +102,15 @@ pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
 /// The package name in `<dir>/Cargo.toml`, or why the challenge cannot be built.
 fn package_name(dir: &Path) -> Result<String, String> {
     let manifest = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest)
-        .map_err(|e| format!("cannot read {}: {e} (is the challenge's folder missing?)", manifest.display()))?;
-    let value: toml::Table = text.parse().map_err(|e| format!("{} is not valid TOML: {e}", manifest.display()))?;
+    let text = std::fs::read_to_string(&manifest).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (is the challenge's folder missing?)",
+            manifest.display()
+        )
+    })?;
+    let value: toml::Table = text
+        .parse()
+        .map_err(|e| format!("{} is not valid TOML: {e}", manifest.display()))?;
     value
         .get("package")
         .and_then(|p| p.get("name"))
@@ -104,7 +123,12 @@ fn runner_name(id: &str, target: &Target) -> String {
     format!("grade-{id}-{}", target.key)
 }
 
-fn write_workspace(kit: &Path, workspace: &Path, target: &Target, members: &[Member<'_>]) -> Result<(), String> {
+fn write_workspace(
+    kit: &Path,
+    workspace: &Path,
+    target: &Target,
+    members: &[Member<'_>],
+) -> Result<(), String> {
     let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.plan.id)).collect();
     let root = format!(
         "# Written by the grader to build the checks against {}; regenerated on every run.\n\
@@ -122,7 +146,12 @@ fn write_workspace(kit: &Path, workspace: &Path, target: &Target, members: &[Mem
     for member in members {
         let id = &member.plan.id;
         let dir = workspace.join(id);
-        let checks = kit.join("grader").join("checks").join(&member.plan.dir).join("src").join("lib.rs");
+        let checks = kit
+            .join("grader")
+            .join("checks")
+            .join(&member.plan.dir)
+            .join("src")
+            .join("lib.rs");
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [lib]\nname = \"checks_{id}\"\npath = {checks:?}\n\n\
@@ -166,7 +195,12 @@ struct CargoRun {
 fn run_cargo(kit: &Path, workspace: &Path, target: &Target, progress: bool) -> Result<CargoRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut child = Command::new(&cargo)
-        .args(["build", "--keep-going", "--message-format=json", "--manifest-path"])
+        .args([
+            "build",
+            "--keep-going",
+            "--message-format=json",
+            "--manifest-path",
+        ])
         .arg(workspace.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", cargo_target_dir(kit))
         .env_remove("CARGO_MANIFEST_DIR")
@@ -180,7 +214,11 @@ fn run_cargo(kit: &Path, workspace: &Path, target: &Target, progress: bool) -> R
         let mut all = String::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let status = line.trim_start();
-            if progress && ["Compiling", "Downloaded", "Downloading", "Updating", "Locking"].iter().any(|s| status.starts_with(s)) {
+            if progress
+                && ["Compiling", "Downloaded", "Downloading", "Updating", "Locking"]
+                    .iter()
+                    .any(|s| status.starts_with(s))
+            {
                 let _ = writeln!(std::io::stderr(), "{line}");
             }
             all.push_str(&line);
@@ -188,18 +226,29 @@ fn run_cargo(kit: &Path, workspace: &Path, target: &Target, progress: bool) -> R
         }
         all
     });
-    let mut run = CargoRun { success: false, executables: BTreeMap::new(), errors: Vec::new(), stderr: String::new() };
+    let mut run = CargoRun {
+        success: false,
+        executables: BTreeMap::new(),
+        errors: Vec::new(),
+        stderr: String::new(),
+    };
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     for message in Message::parse_stream(stdout).map_while(Result::ok) {
         match message {
             Message::CompilerArtifact(artifact) => {
                 if let Some(exe) = artifact.executable {
-                    run.executables.insert(artifact.target.name.clone(), exe.into_std_path_buf());
+                    run.executables
+                        .insert(artifact.target.name.clone(), exe.into_std_path_buf());
                 }
             }
             Message::CompilerMessage(m) if m.message.level == DiagnosticLevel::Error => {
-                let rendered = m.message.rendered.clone().unwrap_or_else(|| m.message.message.clone());
-                run.errors.push((m.package_id.repr.clone(), tidy(&rendered, target)));
+                let rendered = m
+                    .message
+                    .rendered
+                    .clone()
+                    .unwrap_or_else(|| m.message.message.clone());
+                run.errors
+                    .push((m.package_id.repr.clone(), tidy(&rendered, target)));
             }
             Message::BuildFinished(finished) => run.success = finished.success,
             _ => {}

@@ -11,13 +11,25 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-pub fn grade(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bool) -> Result<Report, String> {
+pub fn grade(
+    kit: &Path,
+    target: &Target,
+    plans: &[&ChallengePlan],
+    progress: bool,
+) -> Result<Report, String> {
     let built = compile::build(kit, target, plans, progress)?;
-    let strip_prefix = target.root.parent().map(|p| format!("{}/", p.display())).unwrap_or_default();
+    let strip_prefix = target
+        .root
+        .parent()
+        .map(|p| format!("{}/", p.display()))
+        .unwrap_or_default();
     let results: Mutex<BTreeMap<String, ChallengeReport>> = Mutex::new(BTreeMap::new());
     for (id, error) in &built.errors {
         if let Some(plan) = plans.iter().find(|p| &p.id == id) {
-            results.lock().expect("no panics while locked").insert(id.clone(), scoring::compile_error(plan, error, 0));
+            results
+                .lock()
+                .expect("no panics while locked")
+                .insert(id.clone(), scoring::compile_error(plan, error, 0));
         }
     }
     // Challenges run side by side, two at a time: their checks are light, and the paused-clock ones
@@ -29,7 +41,9 @@ pub fn grade(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
             .rev()
             .collect(),
     );
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 2);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 2);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -43,8 +57,12 @@ pub fn grade(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
                         cmd
                     };
                     let outcomes = supervise(plan, &command);
-                    let report = scoring::score_challenge(plan, &outcomes, started.elapsed().as_millis() as u64);
-                    results.lock().expect("no panics while locked").insert(plan.id.clone(), report);
+                    let report =
+                        scoring::score_challenge(plan, &outcomes, started.elapsed().as_millis() as u64);
+                    results
+                        .lock()
+                        .expect("no panics while locked")
+                        .insert(plan.id.clone(), report);
                 }
             });
         }

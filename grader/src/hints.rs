@@ -11,7 +11,10 @@ fn state_file(kit: &Path) -> PathBuf {
 }
 
 fn load(kit: &Path) -> BTreeMap<String, usize> {
-    std::fs::read_to_string(state_file(kit)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    std::fs::read_to_string(state_file(kit))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
 }
 
 fn save(kit: &Path, state: &BTreeMap<String, usize>) -> Result<(), String> {
@@ -27,16 +30,29 @@ fn save(kit: &Path, state: &BTreeMap<String, usize>) -> Result<(), String> {
 pub fn question<'a>(plan: &'a ChallengePlan, name: Option<&str>) -> Result<&'a QuestionPlan, String> {
     let ids: Vec<&str> = plan.questions.iter().map(|q| q.id.as_str()).collect();
     match name {
-        Some(name) => plan
-            .question(name)
-            .ok_or_else(|| format!("{} has no question {name}; its questions are {}", plan.id, ids.join(", "))),
+        Some(name) => plan.question(name).ok_or_else(|| {
+            format!(
+                "{} has no question {name}; its questions are {}",
+                plan.id,
+                ids.join(", ")
+            )
+        }),
         None if plan.questions.len() == 1 => Ok(&plan.questions[0]),
-        None => Err(format!("{} has several questions: say which, one of {}", plan.id, ids.join(", "))),
+        None => Err(format!(
+            "{} has several questions: say which, one of {}",
+            plan.id,
+            ids.join(", ")
+        )),
     }
 }
 
 /// Shows the next hint (with the earlier ones) and records it; returns the text to print.
-pub fn next_hint(kit: &Path, plan: &ChallengePlan, question: &QuestionPlan, reset: bool) -> Result<String, String> {
+pub fn next_hint(
+    kit: &Path,
+    plan: &ChallengePlan,
+    question: &QuestionPlan,
+    reset: bool,
+) -> Result<String, String> {
     let key = format!("{}/{}", plan.id, question.id);
     let mut state = load(kit);
     if reset {
@@ -48,7 +64,10 @@ pub fn next_hint(kit: &Path, plan: &ChallengePlan, question: &QuestionPlan, rese
     let shown = (state.get(&key).copied().unwrap_or(0) + 1).min(total);
     state.insert(key, shown);
     save(kit, &state)?;
-    let mut out = format!("{} {} — {}: {}\n\n", plan.id, question.id, plan.title, question.title);
+    let mut out = format!(
+        "{} {} — {}: {}\n\n",
+        plan.id, question.id, plan.title, question.title
+    );
     for (i, hint) in question.hints.iter().take(shown).enumerate() {
         out.push_str(&format!("Hint {} of {total}: {hint}\n", i + 1));
     }

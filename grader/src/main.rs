@@ -35,7 +35,11 @@ fn run(cli: Cli) -> Result<u8, String> {
     let kit = kit_root();
     let plans = catalog::plans();
     match &cli.command {
-        Some(Commands::Hint { challenge, question, reset }) => {
+        Some(Commands::Hint {
+            challenge,
+            question,
+            reset,
+        }) => {
             let plan = find(&plans, challenge)?;
             let question = hints::question(plan, question.as_deref())?;
             print!("{}", hints::next_hint(&kit, plan, question, *reset)?);
@@ -43,10 +47,21 @@ fn run(cli: Cli) -> Result<u8, String> {
         }
         Some(Commands::List) => {
             for plan in &plans {
-                println!("{} {:<12} {} ({} points)", plan.id, plan.slug, plan.title, plan.max_score());
+                println!(
+                    "{} {:<12} {} ({} points)",
+                    plan.id,
+                    plan.slug,
+                    plan.title,
+                    plan.max_score()
+                );
                 for q in &plan.questions {
                     let points: u32 = q.checks.iter().map(|c| c.points).sum();
-                    println!("    {} {} ({points} points, {} checks)", q.id, q.title, q.checks.len());
+                    println!(
+                        "    {} {} ({points} points, {} checks)",
+                        q.id,
+                        q.title,
+                        q.checks.len()
+                    );
                 }
             }
             return Ok(0);
@@ -90,6 +105,9 @@ fn run(cli: Cli) -> Result<u8, String> {
 fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan, String> {
     catalog::find(plans, name).ok_or_else(|| {
         let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-        format!("there is no challenge `{name}`; the challenges are {}", ids.join(", "))
+        format!(
+            "there is no challenge `{name}`; the challenges are {}",
+            ids.join(", ")
+        )
     })
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 /// The kit's root folder (the workspace this grader was built in).
 pub fn kit_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the grader lives in <kit>/grader").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the grader lives in <kit>/grader")
+        .to_path_buf()
 }
 
 /// Cargo's target folder: the kit's `target/` (or `CARGO_TARGET_DIR`). The grader builds its
@@ -17,7 +20,8 @@ pub fn cargo_target_dir(kit: &Path) -> PathBuf {
 /// Where the grader keeps what it writes: generated workspaces and the hints already seen.
 /// `TOKIO_CHALLENGES_STATE_DIR` moves it (the kit's tests use that to stay out of the learner's way).
 pub fn state_dir(kit: &Path) -> PathBuf {
-    std::env::var_os("TOKIO_CHALLENGES_STATE_DIR").map_or_else(|| cargo_target_dir(kit).join("grader"), PathBuf::from)
+    std::env::var_os("TOKIO_CHALLENGES_STATE_DIR")
+        .map_or_else(|| cargo_target_dir(kit).join("grader"), PathBuf::from)
 }
 
 #[derive(Debug, Clone)]
@@ -32,11 +36,19 @@ pub struct Target {
 
 impl Target {
     pub fn exercises(kit: &Path) -> Target {
-        Target { root: kit.join("exercises"), label: "exercises".into(), key: "exercises".into() }
+        Target {
+            root: kit.join("exercises"),
+            label: "exercises".into(),
+            key: "exercises".into(),
+        }
     }
 
     pub fn solutions(kit: &Path) -> Target {
-        Target { root: kit.join("solutions"), label: "solutions".into(), key: "solutions".into() }
+        Target {
+            root: kit.join("solutions"),
+            label: "solutions".into(),
+            key: "solutions".into(),
+        }
     }
 
     /// A submission: must be a readable folder.
@@ -48,11 +60,20 @@ impl Target {
             return Err(format!("the submission {} is not a folder", dir.display()));
         }
         std::fs::read_dir(&root).map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
-        Ok(Target { key: format!("submission-{:016x}", stable_hash(&root)), label: dir.display().to_string(), root })
+        Ok(Target {
+            key: format!("submission-{:016x}", stable_hash(&root)),
+            label: dir.display().to_string(),
+            root,
+        })
     }
 }
 
 /// FNV-1a: a hash that is the same on every run and every Rust version.
 fn stable_hash(path: &Path) -> u64 {
-    path.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        })
 }

@@ -7,7 +7,10 @@ use std::sync::OnceLock;
 
 /// The kit's root folder.
 pub fn kit_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the kit").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the kit")
+        .to_path_buf()
 }
 
 /// The grader binary, built once per test process (`cargo test` builds test targets, not the
@@ -24,7 +27,10 @@ pub fn grader_bin() -> &'static Path {
         assert!(status.success(), "the grader builds");
         let exe = std::env::current_exe().expect("a test knows its path");
         // target/debug/deps/kit_tests-… → target/debug/grader
-        exe.parent().and_then(Path::parent).expect("in target/<profile>/deps").join("grader")
+        exe.parent()
+            .and_then(Path::parent)
+            .expect("in target/<profile>/deps")
+            .join("grader")
     })
 }
 
@@ -37,10 +43,17 @@ pub fn grader() -> assert_cmd::Command {
 
 /// Runs the grader with `args` plus `--format json`; returns the report and the exit code.
 pub fn grade_json(args: &[&str]) -> (Report, i32) {
-    let output = grader().args(args).args(["--format", "json"]).output().expect("the grader runs");
+    let output = grader()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("the grader runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let report: Report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("not a JSON report ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&output.stderr))
+        panic!(
+            "not a JSON report ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
     });
     (report, output.status.code().unwrap_or(-1))
 }
@@ -59,7 +72,9 @@ pub fn plans() -> Vec<ChallengePlan> {
         .collect();
     dirs.sort();
     dirs.iter()
-        .map(|d| ChallengePlan::from_toml(&std::fs::read_to_string(d.join("challenge.toml")).unwrap()).unwrap())
+        .map(|d| {
+            ChallengePlan::from_toml(&std::fs::read_to_string(d.join("challenge.toml")).unwrap()).unwrap()
+        })
         .collect()
 }
 
@@ -91,7 +106,10 @@ pub fn statuses(report: &Report) -> Vec<(String, String, Status, Option<String>)
     report
         .challenges
         .iter()
-        .flat_map(|c| c.checks().map(move |k| (c.id.clone(), k.name.clone(), k.status, k.message.clone())))
+        .flat_map(|c| {
+            c.checks()
+                .map(move |k| (c.id.clone(), k.name.clone(), k.status, k.message.clone()))
+        })
         .collect()
 }
 

@@ -6,7 +6,13 @@ use predicates::str::contains;
 
 #[test]
 fn help_lists_the_options_of_the_contract() {
-    let out = grader().arg("--help").assert().success().get_output().stdout.clone();
+    let out = grader()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let help = String::from_utf8(out).unwrap();
     for option in ["--solutions", "--submission", "--only", "--format", "hint"] {
         assert!(help.contains(option), "--help mentions {option}");
@@ -15,7 +21,10 @@ fn help_lists_the_options_of_the_contract() {
 
 #[test]
 fn arguments_it_cannot_use_exit_2() {
-    grader().args(["--solutions", "--submission", "."]).assert().code(2);
+    grader()
+        .args(["--solutions", "--submission", "."])
+        .assert()
+        .code(2);
     grader().args(["--format", "xml"]).assert().code(2);
     grader()
         .args(["--only", "c99"])
@@ -45,17 +54,34 @@ fn hints_come_one_more_each_time_and_can_start_over() {
         String::from_utf8(out).unwrap()
     };
     let first = hint(&["c04"]);
-    assert!(first.contains("Hint 1 of 4") && !first.contains("Hint 2 of 4"), "{first}");
+    assert!(
+        first.contains("Hint 1 of 4") && !first.contains("Hint 2 of 4"),
+        "{first}"
+    );
     let second = hint(&["c04", "q1"]);
-    assert!(second.contains("Hint 1 of 4") && second.contains("Hint 2 of 4"), "{second}");
+    assert!(
+        second.contains("Hint 1 of 4") && second.contains("Hint 2 of 4"),
+        "{second}"
+    );
     hint(&["c04", "q1"]);
     let last = hint(&["heartbeat"]);
-    assert!(last.contains("Hint 4 of 4") && last.contains("That was the last hint"), "{last}");
+    assert!(
+        last.contains("Hint 4 of 4") && last.contains("That was the last hint"),
+        "{last}"
+    );
     assert!(hint(&["c04", "--reset"]).contains("start over"));
     assert!(hint(&["4"]).contains("Hint 1 of 4"));
     // A challenge with several questions needs one named.
-    grader().env("TOKIO_CHALLENGES_STATE_DIR", state.path()).args(["hint", "c01"]).assert().code(2);
-    grader().env("TOKIO_CHALLENGES_STATE_DIR", state.path()).args(["hint", "c04", "q9"]).assert().code(2);
+    grader()
+        .env("TOKIO_CHALLENGES_STATE_DIR", state.path())
+        .args(["hint", "c01"])
+        .assert()
+        .code(2);
+    grader()
+        .env("TOKIO_CHALLENGES_STATE_DIR", state.path())
+        .args(["hint", "c04", "q9"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -69,7 +95,13 @@ fn the_table_of_a_fresh_clone_shows_every_check_todo() {
 
 #[test]
 fn the_table_of_the_solutions_is_all_pass() {
-    let out = grader().args(["--solutions", "--only", "c04"]).assert().success().get_output().stdout.clone();
+    let out = grader()
+        .args(["--solutions", "--only", "c04"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let table = String::from_utf8(out).unwrap();
     insta::with_settings!({ filters => vec![(r"\d+ ms", "[ms]")] }, {
         insta::assert_snapshot!("solutions_c04_table", table);
@@ -80,7 +112,10 @@ fn the_table_of_the_solutions_is_all_pass() {
 fn the_grader_does_not_touch_the_submission() {
     let temp = kit_tests::submission("exercises", &["c04-heartbeat"]);
     let before = listing(temp.path());
-    grader().args(["--submission", temp.path().to_str().unwrap(), "--only", "c04"]).assert().code(1);
+    grader()
+        .args(["--submission", temp.path().to_str().unwrap(), "--only", "c04"])
+        .assert()
+        .code(1);
     assert_eq!(listing(temp.path()), before);
     assert!(kit_root().join("exercises/c04-heartbeat/src/lib.rs").exists());
 }
@@ -92,7 +127,10 @@ fn listing(dir: &std::path::Path) -> Vec<(String, u64)> {
         if entry.file_type().unwrap().is_dir() {
             out.extend(listing(&entry.path()));
         } else {
-            out.push((entry.path().display().to_string(), entry.metadata().unwrap().len()));
+            out.push((
+                entry.path().display().to_string(),
+                entry.metadata().unwrap().len(),
+            ));
         }
     }
     out.sort();

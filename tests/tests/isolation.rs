@@ -24,7 +24,11 @@ fn with_broken_heartbeat(body: &str) -> tempfile::TempDir {
 fn grade_and_check(temp: &tempfile::TempDir, expect: impl Fn(Status, &str)) {
     let (report, code) = grade_json(&["--submission", temp.path().to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert_eq!(report.challenges.len(), plans().len(), "every challenge is in the report");
+    assert_eq!(
+        report.challenges.len(),
+        plans().len(),
+        "every challenge is in the report"
+    );
     for challenge in &report.challenges {
         if challenge.id == "c04" {
             assert_eq!(challenge.score, 0);
@@ -32,7 +36,12 @@ fn grade_and_check(temp: &tempfile::TempDir, expect: impl Fn(Status, &str)) {
                 expect(check.status, check.message.as_deref().unwrap_or(""));
             }
         } else {
-            assert_eq!(challenge.status, ChallengeStatus::Todo, "{} is still graded", challenge.id);
+            assert_eq!(
+                challenge.status,
+                ChallengeStatus::Todo,
+                "{} is still graded",
+                challenge.id
+            );
         }
     }
 }
@@ -42,8 +51,14 @@ fn a_syntax_error_is_a_compile_error_with_file_and_line() {
     let temp = with_broken_heartbeat("    let x = ;\n    todo!()");
     grade_and_check(&temp, |status, message| {
         assert_eq!(status, Status::CompileError);
-        assert!(message.contains("c04-heartbeat/src/lib.rs:36"), "file and line in: {message}");
-        assert!(message.starts_with("error"), "the compiler's error first: {message}");
+        assert!(
+            message.contains("c04-heartbeat/src/lib.rs:36"),
+            "file and line in: {message}"
+        );
+        assert!(
+            message.starts_with("error"),
+            "the compiler's error first: {message}"
+        );
     });
 }
 
@@ -70,7 +85,10 @@ fn a_panic_is_a_panic_with_its_text_and_place() {
     let temp = with_broken_heartbeat("    panic!(\"boom\")");
     grade_and_check(&temp, |status, message| {
         assert_eq!(status, Status::Panic);
-        assert!(message.contains("boom") && message.contains("c04-heartbeat/src/lib.rs:36"), "{message}");
+        assert!(
+            message.contains("boom") && message.contains("c04-heartbeat/src/lib.rs:36"),
+            "{message}"
+        );
     });
 }
 

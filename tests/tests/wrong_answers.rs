@@ -27,7 +27,10 @@ fn cases() -> Vec<Vec<Case>> {
             .map(|e| e.unwrap().path())
             .filter(|p| p.is_dir())
             .map(|dir| {
-                let expect: toml::Table = std::fs::read_to_string(dir.join("expect.toml")).unwrap().parse().unwrap();
+                let expect: toml::Table = std::fs::read_to_string(dir.join("expect.toml"))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 let fails = expect["fails"]
                     .as_array()
                     .unwrap()
@@ -43,13 +46,20 @@ fn cases() -> Vec<Vec<Case>> {
             })
             .collect();
         cases.sort_by(|a, b| a.name.cmp(&b.name));
-        assert!(cases.len() >= 3, "{}: at least three wrong answers, found {}", plan.id, cases.len());
+        assert!(
+            cases.len() >= 3,
+            "{}: at least three wrong answers, found {}",
+            plan.id,
+            cases.len()
+        );
         by_challenge.push(cases);
     }
     // Round k: case k of every challenge that has one.
     let rounds = by_challenge.iter().map(Vec::len).max().unwrap_or(0);
     let mut iters: Vec<_> = by_challenge.into_iter().map(Vec::into_iter).collect();
-    (0..rounds).map(|_| iters.iter_mut().filter_map(Iterator::next).collect()).collect()
+    (0..rounds)
+        .map(|_| iters.iter_mut().filter_map(Iterator::next).collect())
+        .collect()
 }
 
 #[test]
@@ -65,16 +75,31 @@ fn each_wrong_answer_loses_exactly_the_checks_it_breaks() {
             copy_dir(&case.dir, &dest);
         }
         let only: Vec<&str> = round.iter().map(|c| c.challenge.as_str()).collect();
-        let (report, _) = grade_json(&["--submission", temp.path().to_str().unwrap(), "--only", &only.join(",")]);
+        let (report, _) = grade_json(&[
+            "--submission",
+            temp.path().to_str().unwrap(),
+            "--only",
+            &only.join(","),
+        ]);
         for case in &round {
             let challenge = report.challenges.iter().find(|c| c.id == case.challenge).unwrap();
-            let lost: BTreeSet<String> =
-                challenge.checks().filter(|k| k.status != Status::Pass).map(|k| k.name.clone()).collect();
+            let lost: BTreeSet<String> = challenge
+                .checks()
+                .filter(|k| k.status != Status::Pass)
+                .map(|k| k.name.clone())
+                .collect();
             if lost != case.fails {
                 let details: Vec<String> = challenge
                     .checks()
                     .filter(|k| k.status != Status::Pass)
-                    .map(|k| format!("    {} {}: {}", k.status, k.name, k.message.clone().unwrap_or_default()))
+                    .map(|k| {
+                        format!(
+                            "    {} {}: {}",
+                            k.status,
+                            k.name,
+                            k.message.clone().unwrap_or_default()
+                        )
+                    })
                     .collect();
                 problems.push(format!(
                     "{} {}: expected to lose {:?}, lost {:?}\n{}",

@@ -78,7 +78,9 @@ impl ChallengePlan {
 
     /// Every check in plan order, with its question. The index in this order is the check's number.
     pub fn checks(&self) -> impl Iterator<Item = (&QuestionPlan, &CheckPlan)> {
-        self.questions.iter().flat_map(|q| q.checks.iter().map(move |c| (q, c)))
+        self.questions
+            .iter()
+            .flat_map(|q| q.checks.iter().map(move |c| (q, c)))
     }
 
     pub fn max_score(&self) -> u32 {

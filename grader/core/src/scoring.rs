@@ -41,7 +41,10 @@ pub fn score_challenge(plan: &ChallengePlan, outcomes: &[CheckOutcome], duration
         .collect();
     let score = questions.iter().map(|q| q.score).sum();
     let max_score = questions.iter().map(|q| q.max_score).sum();
-    let statuses: Vec<Status> = questions.iter().flat_map(|q| q.checks.iter().map(|c| c.status)).collect();
+    let statuses: Vec<Status> = questions
+        .iter()
+        .flat_map(|q| q.checks.iter().map(|c| c.status))
+        .collect();
     ChallengeReport {
         id: plan.id.clone(),
         slug: plan.slug.clone(),
@@ -58,7 +61,11 @@ pub fn score_challenge(plan: &ChallengePlan, outcomes: &[CheckOutcome], duration
 pub fn compile_error(plan: &ChallengePlan, message: &str, duration_ms: u64) -> ChallengeReport {
     let outcomes: Vec<CheckOutcome> = plan
         .checks()
-        .map(|_| CheckOutcome { status: Status::CompileError, message: Some(message.to_string()), duration_ms: 0 })
+        .map(|_| CheckOutcome {
+            status: Status::CompileError,
+            message: Some(message.to_string()),
+            duration_ms: 0,
+        })
         .collect();
     score_challenge(plan, &outcomes, duration_ms)
 }
@@ -100,13 +107,21 @@ checks = [{ id = "c", name = "third", points = 5 }]
 "#;
 
     fn outcome(status: Status) -> CheckOutcome {
-        CheckOutcome { status, message: None, duration_ms: 1 }
+        CheckOutcome {
+            status,
+            message: None,
+            duration_ms: 1,
+        }
     }
 
     #[test]
     fn only_passing_checks_score_and_totals_add_up() {
         let plan = ChallengePlan::from_toml(PLAN).unwrap();
-        let outcomes = [outcome(Status::Pass), outcome(Status::Fail), outcome(Status::Pass)];
+        let outcomes = [
+            outcome(Status::Pass),
+            outcome(Status::Fail),
+            outcome(Status::Pass),
+        ];
         let report = score_challenge(&plan, &outcomes, 7);
         assert_eq!((report.score, report.max_score), (8, 10));
         assert_eq!((report.questions[0].score, report.questions[0].max_score), (3, 5));

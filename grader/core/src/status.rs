@@ -108,10 +108,21 @@ mod tests {
 
     #[test]
     fn statuses_serialise_as_in_the_contract() {
-        let names: Vec<String> = Status::ALL.iter().map(|s| serde_json::to_string(s).unwrap()).collect();
+        let names: Vec<String> = Status::ALL
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap())
+            .collect();
         assert_eq!(
             names,
-            ["\"pass\"", "\"fail\"", "\"todo\"", "\"panic\"", "\"timeout\"", "\"crash\"", "\"compile_error\""]
+            [
+                "\"pass\"",
+                "\"fail\"",
+                "\"todo\"",
+                "\"panic\"",
+                "\"timeout\"",
+                "\"crash\"",
+                "\"compile_error\""
+            ]
         );
         for s in Status::ALL {
             assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
@@ -121,10 +132,25 @@ mod tests {
     #[test]
     fn challenge_status_follows_the_contract() {
         use Status::*;
-        assert_eq!(ChallengeStatus::derive(&[Todo, Todo], 0, 5), ChallengeStatus::Todo);
-        assert_eq!(ChallengeStatus::derive(&[Todo, Fail], 0, 5), ChallengeStatus::Fail);
-        assert_eq!(ChallengeStatus::derive(&[Pass, Fail], 3, 5), ChallengeStatus::Partial);
-        assert_eq!(ChallengeStatus::derive(&[Pass, Pass], 5, 5), ChallengeStatus::Pass);
-        assert_eq!(ChallengeStatus::derive(&[CompileError], 0, 5), ChallengeStatus::CompileError);
+        assert_eq!(
+            ChallengeStatus::derive(&[Todo, Todo], 0, 5),
+            ChallengeStatus::Todo
+        );
+        assert_eq!(
+            ChallengeStatus::derive(&[Todo, Fail], 0, 5),
+            ChallengeStatus::Fail
+        );
+        assert_eq!(
+            ChallengeStatus::derive(&[Pass, Fail], 3, 5),
+            ChallengeStatus::Partial
+        );
+        assert_eq!(
+            ChallengeStatus::derive(&[Pass, Pass], 5, 5),
+            ChallengeStatus::Pass
+        );
+        assert_eq!(
+            ChallengeStatus::derive(&[CompileError], 0, 5),
+            ChallengeStatus::CompileError
+        );
     }
 }

@@ -42,7 +42,10 @@ pub struct CheckOutcome {
 /// supervisor adds the environment variables and redirects the output). Returns one outcome per
 /// check, in plan order.
 pub fn supervise(plan: &ChallengePlan, command: &dyn Fn() -> Command) -> Vec<CheckOutcome> {
-    let limits: Vec<Duration> = plan.checks().map(|(_, c)| Duration::from_millis(c.limit_ms)).collect();
+    let limits: Vec<Duration> = plan
+        .checks()
+        .map(|(_, c)| Duration::from_millis(c.limit_ms))
+        .collect();
     let mut outcomes: Vec<Option<CheckOutcome>> = vec![None; limits.len()];
     let mut start = 0;
     while start < limits.len() {
@@ -63,9 +66,18 @@ pub fn supervise(plan: &ChallengePlan, command: &dyn Fn() -> Command) -> Vec<Che
         for event in &run.events {
             match *event {
                 Event::Started { index } => running = Some(index),
-                Event::Finished { index, status, ref message, duration_ms } => {
+                Event::Finished {
+                    index,
+                    status,
+                    ref message,
+                    duration_ms,
+                } => {
                     if let Some(slot) = outcomes.get_mut(index) {
-                        *slot = Some(CheckOutcome { status, message: message.clone(), duration_ms });
+                        *slot = Some(CheckOutcome {
+                            status,
+                            message: message.clone(),
+                            duration_ms,
+                        });
                         progress = true;
                     }
                     finished_ms += duration_ms;
@@ -74,7 +86,9 @@ pub fn supervise(plan: &ChallengePlan, command: &dyn Fn() -> Command) -> Vec<Che
             }
         }
         // The first check without an outcome is where this run stopped.
-        let Some(stopped) = (start..limits.len()).find(|&i| outcomes[i].is_none()) else { break };
+        let Some(stopped) = (start..limits.len()).find(|&i| outcomes[i].is_none()) else {
+            break;
+        };
         let started_it = running == Some(stopped);
         let restart_asked = run.status.and_then(|s| s.code()) == Some(RESTART_EXIT_CODE);
         if restart_asked && !started_it && progress {
@@ -96,7 +110,10 @@ pub fn supervise(plan: &ChallengePlan, command: &dyn Fn() -> Command) -> Vec<Che
             crash(died_message(run.status, &run.stderr_tail), elapsed)
         } else {
             crash(
-                format!("the check runner exited before running this check ({})", describe(run.status)),
+                format!(
+                    "the check runner exited before running this check ({})",
+                    describe(run.status)
+                ),
                 0,
             )
         });
@@ -109,7 +126,11 @@ pub fn supervise(plan: &ChallengePlan, command: &dyn Fn() -> Command) -> Vec<Che
 }
 
 fn crash(message: String, duration_ms: u64) -> CheckOutcome {
-    CheckOutcome { status: Status::Crash, message: Some(message), duration_ms }
+    CheckOutcome {
+        status: Status::Crash,
+        message: Some(message),
+        duration_ms,
+    }
 }
 
 struct Run {
@@ -140,9 +161,18 @@ fn run_once(command: &dyn Fn() -> Command, start: usize, deadline: Duration) -> 
             (child.wait().ok(), true)
         }
     };
-    let events = fs::read_to_string(&events_path)?.lines().filter_map(Event::from_line).collect();
+    let events = fs::read_to_string(&events_path)?
+        .lines()
+        .filter_map(Event::from_line)
+        .collect();
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    Ok(Run { events, status, killed, stderr_tail: tail(&stderr_path), elapsed_ms })
+    Ok(Run {
+        events,
+        status,
+        killed,
+        stderr_tail: tail(&stderr_path),
+        elapsed_ms,
+    })
 }
 
 /// The last non-empty line the runner wrote to stderr (e.g. "thread 'check' has overflowed its stack").
@@ -151,7 +181,14 @@ fn tail(path: &Path) -> String {
     if let Ok(mut file) = fs::File::open(path) {
         let _ = file.read_to_string(&mut text);
     }
-    text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().chars().take(300).collect()
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(300)
+        .collect()
 }
 
 fn died_message(status: Option<ExitStatus>, stderr_tail: &str) -> String {
@@ -163,7 +200,9 @@ fn died_message(status: Option<ExitStatus>, stderr_tail: &str) -> String {
 }
 
 fn describe(status: Option<ExitStatus>) -> String {
-    let Some(status) = status else { return "unknown exit status".into() };
+    let Some(status) = status else {
+        return "unknown exit status".into();
+    };
     if let Some(code) = status.code() {
         return format!("it exited with code {code} (std::process::exit?)");
     }

@@ -26,7 +26,11 @@ pub fn ensure(condition: bool, message: impl FnOnce() -> String) -> Outcome {
 
 /// Fails with "`what`: expected …, got …" unless the two are equal.
 pub fn expect_eq<T: PartialEq + Debug>(what: &str, expected: T, got: T) -> Outcome {
-    if expected == got { Ok(()) } else { fail(format!("{what}: expected {expected:?}, got {got:?}")) }
+    if expected == got {
+        Ok(())
+    } else {
+        fail(format!("{what}: expected {expected:?}, got {got:?}"))
+    }
 }
 
 /// Bytes as a learner would write them in Rust, `b"hi\r\n"`, cut after 160 characters.

@@ -26,7 +26,12 @@ pub struct Page {
 impl Page {
     /// A 200 page with this content type and body, sent at once.
     pub fn new(content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Page {
-        Page { status: 200, content_type: content_type.map(str::to_string), body: body.into(), delay: Duration::ZERO }
+        Page {
+            status: 200,
+            content_type: content_type.map(str::to_string),
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn status(mut self, status: u16) -> Page {
@@ -42,7 +47,9 @@ impl Page {
 
 impl MockHttp {
     pub async fn start() -> MockHttp {
-        MockHttp { server: MockServer::start().await }
+        MockHttp {
+            server: MockServer::start().await,
+        }
     }
 
     /// `http://127.0.0.1:<port><path>`
@@ -57,7 +64,11 @@ impl MockHttp {
             Some(content_type) => response.set_body_raw(page.body, &content_type),
             None => response.set_body_bytes(page.body),
         };
-        Mock::given(method("GET")).and(path(route)).respond_with(response).mount(&self.server).await;
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(response)
+            .mount(&self.server)
+            .await;
     }
 
     /// How many requests arrived so far.
@@ -85,10 +96,16 @@ mod tests {
     #[tokio::test]
     async fn serves_a_page_with_its_content_type() {
         let http = MockHttp::start().await;
-        http.page("/a", Page::new(Some("text/html; charset=utf-8"), "<p>hi</p>")).await;
+        http.page("/a", Page::new(Some("text/html; charset=utf-8"), "<p>hi</p>"))
+            .await;
         let response = get(&http.url("/a")).await;
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-        assert!(response.to_ascii_lowercase().contains("content-type: text/html; charset=utf-8"), "{response}");
+        assert!(
+            response
+                .to_ascii_lowercase()
+                .contains("content-type: text/html; charset=utf-8"),
+            "{response}"
+        );
         assert!(response.ends_with("<p>hi</p>"), "{response}");
         assert_eq!(http.request_count().await, 1);
     }
@@ -99,6 +116,9 @@ mod tests {
         http.page("/b", Page::new(None, "raw").status(500)).await;
         let response = get(&http.url("/b")).await;
         assert!(response.starts_with("HTTP/1.1 500"), "{response}");
-        assert!(!response.to_ascii_lowercase().contains("content-type"), "{response}");
+        assert!(
+            !response.to_ascii_lowercase().contains("content-type"),
+            "{response}"
+        );
     }
 }

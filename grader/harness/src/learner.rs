@@ -16,7 +16,8 @@ use std::time::Instant;
 /// Grades the challenge from a test named `test_name` (so the child runs only that test).
 ///
 /// # Panics
-/// When some check does not pass: that is how `cargo test` shows a failing challenge.
+/// When some check does not pass (that is how `cargo test` shows a failing challenge), quietly:
+/// the table says what failed, and a backtrace would only hide it.
 pub fn grade_as_test(suite: fn() -> Suite, test_name: &str) {
     if let Some(config) = ChildConfig::from_env() {
         run_child(Box::leak(Box::new(suite())), config);
@@ -29,7 +30,12 @@ pub fn grade_as_test(suite: fn() -> Suite, test_name: &str) {
         cmd
     };
     if !supervise_and_print(&plan, &command) {
-        panic!("{} {}: not every check passes yet (the table above says which, and why)", plan.id, plan.slug);
+        println!(
+            "{} {}: not every check passes yet (the table above says which, and why)",
+            plan.id, plan.slug
+        );
+        // Fail the test without the panic hook: no "panicked at", no backtrace, just the table.
+        std::panic::resume_unwind(Box::new("not every check passes yet"));
     }
 }
 

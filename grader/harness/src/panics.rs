@@ -37,7 +37,10 @@ pub fn install_recorder(strip_prefix: Option<String>) {
             .location()
             .map(|l| {
                 let file = l.file();
-                let file = strip_prefix.as_deref().and_then(|p| file.strip_prefix(p)).unwrap_or(file);
+                let file = strip_prefix
+                    .as_deref()
+                    .and_then(|p| file.strip_prefix(p))
+                    .unwrap_or(file);
                 format!("{file}:{}", l.line())
             })
             .unwrap_or_else(|| "an unknown place".into());

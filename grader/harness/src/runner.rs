@@ -25,7 +25,8 @@ pub fn main(suite: Suite) -> ! {
         Some(config) => run_child(Box::leak(Box::new(suite)), config),
         None => {
             let exe = std::env::current_exe().expect("the runner knows its own path");
-            let passed = crate::learner::supervise_and_print(&suite.plan, &|| std::process::Command::new(&exe));
+            let passed =
+                crate::learner::supervise_and_print(&suite.plan, &|| std::process::Command::new(&exe));
             std::process::exit(if passed { 0 } else { 1 })
         }
     }
@@ -41,9 +42,16 @@ pub struct ChildConfig {
 impl ChildConfig {
     pub fn from_env() -> Option<ChildConfig> {
         let events = PathBuf::from(std::env::var_os(EVENTS_ENV)?);
-        let start = std::env::var(START_ENV).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let start = std::env::var(START_ENV)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let strip_prefix = std::env::var(STRIP_PREFIX_ENV).ok().filter(|s| !s.is_empty());
-        Some(ChildConfig { events, start, strip_prefix })
+        Some(ChildConfig {
+            events,
+            start,
+            strip_prefix,
+        })
     }
 }
 
@@ -57,13 +65,24 @@ pub fn run_child(suite: &'static Suite, config: ChildConfig) -> ! {
             std::process::exit(2)
         }
     };
-    let limits = suite.plan.checks().map(|(_, c)| Duration::from_millis(c.limit_ms));
+    let limits = suite
+        .plan
+        .checks()
+        .map(|(_, c)| Duration::from_millis(c.limit_ms));
     for (index, (check, limit)) in suite.checks.iter().zip(limits).enumerate().skip(config.start) {
         emit(&mut events, &Event::Started { index });
         let started = Instant::now();
         let (status, message) = run_with_watchdog(check, limit);
         let duration_ms = started.elapsed().as_millis() as u64;
-        emit(&mut events, &Event::Finished { index, status, message, duration_ms });
+        emit(
+            &mut events,
+            &Event::Finished {
+                index,
+                status,
+                message,
+                duration_ms,
+            },
+        );
         if status == Status::Timeout {
             // Learner code may still be spinning on some thread (the check's, if the watchdog
             // fired): leave, so that it dies with the process; the supervisor restarts after it.
@@ -83,11 +102,16 @@ fn emit(file: &mut File, event: &Event) {
 
 fn run_with_watchdog(check: &'static BoundCheck, limit: Duration) -> (Status, Option<String>) {
     let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new().name(format!("check {}", check.id)).spawn(move || {
-        let _ = tx.send(run_check(check));
-    });
+    let spawned = std::thread::Builder::new()
+        .name(format!("check {}", check.id))
+        .spawn(move || {
+            let _ = tx.send(run_check(check));
+        });
     if let Err(e) = spawned {
-        return (Status::Crash, Some(format!("could not start a thread for the check: {e}")));
+        return (
+            Status::Crash,
+            Some(format!("could not start a thread for the check: {e}")),
+        );
     }
     match rx.recv_timeout(limit) {
         Ok(result) => result,
@@ -99,25 +123,41 @@ fn run_with_watchdog(check: &'static BoundCheck, limit: Duration) -> (Status, Op
             // A `todo!()` hit while waiting explains the hang better than the limit does.
             classify(Err(Failure::Timeout(message)), panics::take())
         }
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            (Status::Panic, Some("the check's thread ended without a result".into()))
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => (
+            Status::Panic,
+            Some("the check's thread ended without a result".into()),
+        ),
     }
 }
 
 fn human(limit: Duration) -> String {
-    if limit.subsec_millis() == 0 { format!("{} s", limit.as_secs()) } else { format!("{} ms", limit.as_millis()) }
+    if limit.subsec_millis() == 0 {
+        format!("{} s", limit.as_secs())
+    } else {
+        format!("{} ms", limit.as_millis())
+    }
 }
 
 /// Runs one check on a runtime of its own and classifies how it ended.
 fn run_check(check: &BoundCheck) -> (Status, Option<String>) {
     let runtime = match check.clock {
-        Clock::Real => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build(),
-        Clock::Paused => tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build(),
+        Clock::Real => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+        Clock::Paused => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build(),
     };
     let runtime = match runtime {
         Ok(runtime) => runtime,
-        Err(e) => return (Status::Crash, Some(format!("could not start a tokio runtime: {e}"))),
+        Err(e) => {
+            return (
+                Status::Crash,
+                Some(format!("could not start a tokio runtime: {e}")),
+            );
+        }
     };
     panics::take();
     let result = std_panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(check.future())));
@@ -138,10 +178,16 @@ fn classify(outcome: Outcome, panics: Vec<PanicRecord>) -> (Status, Option<Strin
         Err(failure) => failure,
     };
     if let Some(todo) = panics.iter().find(|p| p.is_todo()) {
-        return (Status::Todo, Some(format!("not implemented yet ({})", todo.location)));
+        return (
+            Status::Todo,
+            Some(format!("not implemented yet ({})", todo.location)),
+        );
     }
     if let Some(panic) = panics.first() {
-        return (Status::Panic, Some(format!("panicked at {}: {}", panic.location, panic.message)));
+        return (
+            Status::Panic,
+            Some(format!("panicked at {}: {}", panic.location, panic.message)),
+        );
     }
     match failure {
         Failure::Fail(message) => (Status::Fail, Some(message)),

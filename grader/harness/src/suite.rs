@@ -35,7 +35,11 @@ where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Outcome> + 'static,
 {
-    BoundCheck { id, clock, run: Box::new(move || Box::pin(check())) }
+    BoundCheck {
+        id,
+        clock,
+        run: Box::new(move || Box::pin(check())),
+    }
 }
 
 /// A check on a real clock (multi-thread runtime).
@@ -81,8 +85,14 @@ impl Suite {
             ordered.push(found);
         }
         if let Some(extra) = checks.into_iter().flatten().next() {
-            panic!("{}: check `{}` has code but is not in challenge.toml", plan.id, extra.id);
+            panic!(
+                "{}: check `{}` has code but is not in challenge.toml",
+                plan.id, extra.id
+            );
         }
-        Suite { plan, checks: ordered }
+        Suite {
+            plan,
+            checks: ordered,
+        }
     }
 }

@@ -47,7 +47,9 @@ impl Server {
 
     /// Connects a new client.
     pub async fn connect(&self) -> Outcome<Client> {
-        Client::connect(self.addr).await.map_err(|failure| self.explain(failure))
+        Client::connect(self.addr)
+            .await
+            .map_err(|failure| self.explain(failure))
     }
 
     /// Whether the server task is still running (it has not returned or panicked).
@@ -91,12 +93,27 @@ fn io_failure(what: &str, e: io::Error) -> Failure {
 impl Client {
     pub async fn connect(addr: SocketAddr) -> Outcome<Client> {
         let stream = match tokio::time::timeout(STEP_LIMIT, TcpStream::connect(addr)).await {
-            Err(_) => return Err(Failure::Timeout(format!("could not connect to {addr} within 2 s"))),
-            Ok(Err(e)) => return Err(io_failure(&format!("could not connect to the server at {addr}"), e)),
+            Err(_) => {
+                return Err(Failure::Timeout(format!(
+                    "could not connect to {addr} within 2 s"
+                )));
+            }
+            Ok(Err(e)) => {
+                return Err(io_failure(
+                    &format!("could not connect to the server at {addr}"),
+                    e,
+                ));
+            }
             Ok(Ok(stream)) => stream,
         };
-        let local = stream.local_addr().map_err(|e| io_failure("no local address", e))?;
-        Ok(Client { stream, pending: Vec::new(), local })
+        let local = stream
+            .local_addr()
+            .map_err(|e| io_failure("no local address", e))?;
+        Ok(Client {
+            stream,
+            pending: Vec::new(),
+            local,
+        })
     }
 
     /// The client's own address: what the server sees as its peer.
@@ -106,7 +123,9 @@ impl Client {
 
     pub async fn send(&mut self, bytes: &[u8]) -> Outcome {
         match tokio::time::timeout(STEP_LIMIT, self.stream.write_all(bytes)).await {
-            Err(_) => Err(Failure::Timeout("could not send within 2 s (is the server reading?)".into())),
+            Err(_) => Err(Failure::Timeout(
+                "could not send within 2 s (is the server reading?)".into(),
+            )),
             Ok(Err(e)) => Err(io_failure("could not send", e)),
             Ok(Ok(())) => Ok(()),
         }
@@ -114,7 +133,10 @@ impl Client {
 
     /// Half-closes: the server reads EOF, and can still answer.
     pub async fn shutdown_write(&mut self) -> Outcome {
-        self.stream.shutdown().await.map_err(|e| io_failure("could not half-close", e))
+        self.stream
+            .shutdown()
+            .await
+            .map_err(|e| io_failure("could not half-close", e))
     }
 
     /// Reads up to and including the next `\n`.
@@ -174,7 +196,10 @@ impl Client {
         if rest.is_empty() {
             Ok(())
         } else {
-            fail(format!("expected the connection to close, got more bytes: {}", show_bytes(&rest)))
+            fail(format!(
+                "expected the connection to close, got more bytes: {}",
+                show_bytes(&rest)
+            ))
         }
     }
 
@@ -232,18 +257,27 @@ mod tests {
         .unwrap();
         let mut client = server.connect().await.unwrap();
         tokio::time::pause();
-        let Err(Failure::Timeout(message)) = client.read_line().await else { panic!("expected a timeout") };
+        let Err(Failure::Timeout(message)) = client.read_line().await else {
+            panic!("expected a timeout")
+        };
         assert!(message.starts_with("no reply within 2 s"), "{message}");
     }
 
     #[tokio::test]
     async fn a_server_that_returned_is_explained() {
-        let server = Server::start(|_l: TcpListener| async { Ok::<(), io::Error>(()) }).await.unwrap();
+        let server = Server::start(|_l: TcpListener| async { Ok::<(), io::Error>(()) })
+            .await
+            .unwrap();
         tokio::task::yield_now().await;
         while server.is_running() {
             tokio::task::yield_now().await;
         }
-        let Err(Failure::Fail(message)) = server.connect().await else { panic!("expected a failure") };
-        assert!(message.contains("the server stopped: it returned Ok(())"), "{message}");
+        let Err(Failure::Fail(message)) = server.connect().await else {
+            panic!("expected a failure")
+        };
+        assert!(
+            message.contains("the server stopped: it returned Ok(())"),
+            "{message}"
+        );
     }
 }

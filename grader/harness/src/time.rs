@@ -41,7 +41,10 @@ pub async fn record<R: AsyncRead + Unpin>(
 
 /// Arrival times in seconds with millisecond precision, for messages: `[0.0, 3.0, 6.0]`.
 pub fn seconds(arrivals: &[Arrival]) -> Vec<f64> {
-    arrivals.iter().map(|a| (a.at.as_millis() as f64) / 1000.0).collect()
+    arrivals
+        .iter()
+        .map(|a| (a.at.as_millis() as f64) / 1000.0)
+        .collect()
 }
 
 #[cfg(test)]

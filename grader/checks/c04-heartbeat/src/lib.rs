@@ -47,11 +47,16 @@ fn secs(s: f64) -> Duration {
 /// Checks that the arrivals are exactly one `*` at each of `expected` seconds.
 fn expect_beats(who: &str, arrivals: &[Arrival], expected: &[f64]) -> Outcome {
     if let Some(other) = arrivals.iter().find(|a| a.byte != b'*') {
-        return fail(format!("{who}: expected only `*`, got the byte {:?}", other.byte as char));
+        return fail(format!(
+            "{who}: expected only `*`, got the byte {:?}",
+            other.byte as char
+        ));
     }
     let got = seconds(arrivals);
     if got != expected {
-        return fail(format!("{who}: expected one `*` at each of {expected:?} s, got `*` at {got:?} s"));
+        return fail(format!(
+            "{who}: expected one `*` at each of {expected:?} s, got `*` at {got:?} s"
+        ));
     }
     Ok(())
 }
@@ -68,7 +73,11 @@ async fn first_beat() -> Outcome {
     let arrivals = recording(&mut client, start, 1.0).await?;
     match arrivals.first() {
         Some(a) if a.at.is_zero() && a.byte == b'*' => Ok(()),
-        Some(a) => fail(format!("expected `*` at once (0 s), got {:?} at {} s", a.byte as char, a.at.as_secs_f64())),
+        Some(a) => fail(format!(
+            "expected `*` at once (0 s), got {:?} at {} s",
+            a.byte as char,
+            a.at.as_secs_f64()
+        )),
         None => fail("expected `*` at once (0 s), got nothing in the first second"),
     }
 }
@@ -88,7 +97,10 @@ async fn no_burst() -> Outcome {
     let start = Instant::now();
     let mut client = connect(1);
     let mut first = [0u8; 1];
-    client.read_exact(&mut first).await.or_else(|e| fail(format!("no first beat: {e}")))?;
+    client
+        .read_exact(&mut first)
+        .await
+        .or_else(|e| fail(format!("no first beat: {e}")))?;
     sleep_until(start + secs(20.0)).await;
     let arrivals = recording(&mut client, start, 25.5).await?;
     let (caught_up, later): (Vec<Arrival>, Vec<Arrival>) = arrivals.iter().partition(|a| a.at < secs(21.0));
@@ -137,7 +149,9 @@ async fn input_ignored() -> Outcome {
     expect_beats("with a chatty client", &arrivals, &[0.0, 3.0, 6.0, 9.0])?;
     match sent {
         Ok(Ok(())) if sent_at < secs(10.0) => Ok(()),
-        Ok(Ok(())) | Err(_) => fail("the server does not read what the client sends: 64 KiB sent at 1 s were still not read at 10 s"),
+        Ok(Ok(())) | Err(_) => fail(
+            "the server does not read what the client sends: 64 KiB sent at 1 s were still not read at 10 s",
+        ),
         Ok(Err(e)) => fail(format!("sending to the server failed: {e}")),
     }
 }
@@ -150,7 +164,10 @@ async fn no_leak() -> Outcome {
         let mut client = server.connect().await?;
         let first = client.read_bytes(1).await?;
         if first != b"*" {
-            return fail(format!("cycle {cycle}: expected `*` on connect, got {}", harness::show_bytes(&first)));
+            return fail(format!(
+                "cycle {cycle}: expected `*` on connect, got {}",
+                harness::show_bytes(&first)
+            ));
         }
         drop(client);
     }
@@ -182,7 +199,10 @@ async fn hundred_clients() -> Outcome {
     for (i, first) in firsts.into_iter().enumerate() {
         let first = first?;
         if first != b"*" {
-            return fail(format!("client {i} of 100: expected `*` on connect, got {}", harness::show_bytes(&first)));
+            return fail(format!(
+                "client {i} of 100: expected `*` on connect, got {}",
+                harness::show_bytes(&first)
+            ));
         }
     }
     Ok(())

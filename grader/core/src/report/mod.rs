@@ -4,4 +4,4 @@ mod json;
 mod table;
 
 pub use json::to_json;
-pub use table::{render_challenge, render_table, TableOptions};
+pub use table::{TableOptions, render_challenge, render_table};

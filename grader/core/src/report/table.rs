@@ -40,7 +40,11 @@ fn challenge_style(status: ChallengeStatus) -> Style {
 /// The whole table, with a header and the total.
 pub fn render_table(report: &Report, options: TableOptions) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{BOLD}tokio-challenges {}{BOLD:#} — grading {}", report.version, report.target);
+    let _ = writeln!(
+        out,
+        "{BOLD}tokio-challenges {}{BOLD:#} — grading {}",
+        report.version, report.target
+    );
     for challenge in &report.challenges {
         out.push('\n');
         out.push_str(&render_challenge(challenge, options));
@@ -64,7 +68,12 @@ pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
     );
     if c.status == ChallengeStatus::Pass && !options.verbose {
         let n = c.checks().count();
-        let _ = writeln!(out, "  {}all {n} checks pass{:#}", status_style(Status::Pass), status_style(Status::Pass));
+        let _ = writeln!(
+            out,
+            "  {}all {n} checks pass{:#}",
+            status_style(Status::Pass),
+            status_style(Status::Pass)
+        );
         return out;
     }
     if c.status == ChallengeStatus::CompileError {
@@ -74,7 +83,12 @@ pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
         return out;
     }
     for q in &c.questions {
-        let _ = writeln!(out, "  {:<54} {:>7}", format!("{} {}", q.id, q.title), format!("{}/{}", q.score, q.max_score));
+        let _ = writeln!(
+            out,
+            "  {:<54} {:>7}",
+            format!("{} {}", q.id, q.title),
+            format!("{}/{}", q.score, q.max_score)
+        );
         for k in &q.checks {
             let style = status_style(k.status);
             let _ = writeln!(
@@ -119,7 +133,13 @@ fn render_total(report: &Report) -> String {
         let _ = writeln!(
             out,
             "Next: {} {} \"{}\" — read exercises/{}/README.md, check it with `cargo test -p {}`, stuck? `cargo run -p grader -- hint {} {}`",
-            c.id, q.id, q.title, dir_hint(c), dir_hint(c), c.id, q.id
+            c.id,
+            q.id,
+            q.title,
+            dir_hint(c),
+            dir_hint(c),
+            c.id,
+            q.id
         );
     }
     out
@@ -127,7 +147,10 @@ fn render_total(report: &Report) -> String {
 
 /// The first question that is not finished, in curriculum order.
 fn next_step(report: &Report) -> Option<(&ChallengeReport, &crate::QuestionReport)> {
-    report.challenges.iter().find_map(|c| c.questions.iter().find(|q| q.score < q.max_score).map(|q| (c, q)))
+    report
+        .challenges
+        .iter()
+        .find_map(|c| c.questions.iter().find(|q| q.score < q.max_score).map(|q| (c, q)))
 }
 
 /// The crate folder of a challenge, e.g. `c01-identity`.
