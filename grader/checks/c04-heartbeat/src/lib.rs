@@ -9,6 +9,7 @@ use harness::time::{Arrival, record, seconds};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use harness::tokio::time::{Duration, Instant, sleep, sleep_until};
 use harness::tokio::{self};
+use harness::futures::StreamExt;
 use harness::{Outcome, Suite, fail, paused, real};
 
 /// The checks, bound to `challenge.toml`.
@@ -160,17 +161,20 @@ async fn no_leak() -> Outcome {
     let server = harness::tcp::Server::start(serve).await?;
     let metrics = tokio::runtime::Handle::current().metrics();
     let baseline = metrics.num_alive_tasks();
-    for cycle in 0..1000 {
-        let mut client = server.connect().await?;
-        let first = client.read_bytes(1).await?;
-        if first != b"*" {
-            return fail(format!(
-                "cycle {cycle}: expected `*` on connect, got {}",
-                harness::show_bytes(&first)
-            ));
+    // 1,000 cycles, 25 at a time: connect, get the first beat, leave.
+    let cycles = harness::futures::stream::iter(0..1000).map(|cycle| {
+        let server = &server;
+        async move {
+            let mut client = server.connect().await?;
+            let first = client.read_bytes(1).await?;
+            if first != b"*" {
+                return fail(format!("cycle {cycle}: expected `*` on connect, got {}", harness::show_bytes(&first)));
+            }
+            Ok(())
         }
-        drop(client);
-    }
+    });
+    let results: Vec<Outcome> = cycles.buffer_unordered(25).collect().await;
+    results.into_iter().collect::<Outcome>()?;
     // Every connection is closed: each task must notice and end, now, not at its next tick.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
     loop {
