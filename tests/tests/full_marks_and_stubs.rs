@@ -52,24 +52,42 @@ fn every_stub_scores_zero_with_all_checks_todo() {
 /// GRADER.md fixes the JSON report's field names: add fields, never rename them.
 #[test]
 fn the_json_report_has_the_fields_of_the_contract() {
-    let output = kit_tests::grader().args(["--solutions", "--only", "c04", "--format", "json"]).output().unwrap();
+    let output = kit_tests::grader()
+        .args(["--solutions", "--only", "c04", "--format", "json"])
+        .output()
+        .unwrap();
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let keys = |v: &serde_json::Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
         k.sort();
         k
     };
-    assert_eq!(keys(&value), ["challenges", "kit", "max_score", "score", "target", "version"]);
+    assert_eq!(
+        keys(&value),
+        ["challenges", "kit", "max_score", "score", "target", "version"]
+    );
     assert_eq!(value["kit"], "tokio-challenges");
     let challenge = &value["challenges"][0];
     assert_eq!(
         keys(challenge),
-        ["duration_ms", "id", "max_score", "questions", "score", "slug", "status", "title"]
+        [
+            "duration_ms",
+            "id",
+            "max_score",
+            "questions",
+            "score",
+            "slug",
+            "status",
+            "title"
+        ]
     );
     let question = &challenge["questions"][0];
     assert_eq!(keys(question), ["checks", "id", "max_score", "score", "title"]);
     let check = &question["checks"][0];
-    assert_eq!(keys(check), ["duration_ms", "max_score", "message", "name", "score", "status"]);
+    assert_eq!(
+        keys(check),
+        ["duration_ms", "max_score", "message", "name", "score", "status"]
+    );
     assert!(check["message"].is_null(), "a passing check has a null message");
     assert_eq!(challenge["status"], "pass");
 }

@@ -72,6 +72,15 @@ fn a_blocking_loop_is_a_timeout() {
 }
 
 #[test]
+fn an_async_loop_that_never_waits_is_a_timeout() {
+    // It yields, so the runtime is never blocked, but the paused clock never gets to move either.
+    let temp = with_broken_heartbeat("    loop {\n        tokio::task::yield_now().await;\n    }");
+    grade_and_check(&temp, |status, message| {
+        assert_eq!(status, Status::Timeout, "{message}")
+    });
+}
+
+#[test]
 fn process_exit_is_a_crash() {
     let temp = with_broken_heartbeat("    std::process::exit(0)");
     grade_and_check(&temp, |status, message| {

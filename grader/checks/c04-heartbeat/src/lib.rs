@@ -5,11 +5,11 @@
 //! real TCP through `serve`.
 
 use challenge::{heartbeat, serve};
+use harness::futures::StreamExt;
 use harness::time::{Arrival, record, seconds};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use harness::tokio::time::{Duration, Instant, sleep, sleep_until};
 use harness::tokio::{self};
-use harness::futures::StreamExt;
 use harness::{Outcome, Suite, fail, paused, real};
 
 /// The checks, bound to `challenge.toml`.
@@ -168,7 +168,10 @@ async fn no_leak() -> Outcome {
             let mut client = server.connect().await?;
             let first = client.read_bytes(1).await?;
             if first != b"*" {
-                return fail(format!("cycle {cycle}: expected `*` on connect, got {}", harness::show_bytes(&first)));
+                return fail(format!(
+                    "cycle {cycle}: expected `*` on connect, got {}",
+                    harness::show_bytes(&first)
+                ));
             }
             Ok(())
         }
