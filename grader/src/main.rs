@@ -33,7 +33,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8, String> {
     let kit = kit_root();
-    let plans = catalog::plans();
+    let plans = catalog::plans(&kit)?;
     match &cli.command {
         Some(Commands::Hint {
             challenge,

@@ -1,0 +1,1 @@
+//! Challenge 2: Deferred basics — callback chains vs async/await, against an HTTP server (work in progress).

@@ -1,0 +1,1 @@
+//! Challenge 6: a concurrency limit — DeferredSemaphore as tokio's Semaphore (work in progress).

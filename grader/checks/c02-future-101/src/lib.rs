@@ -1,0 +1,1 @@
+//! The checks of challenge c02 (work in progress).

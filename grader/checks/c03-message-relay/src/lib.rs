@@ -1,0 +1,1 @@
+//! The checks of challenge c03 (work in progress).

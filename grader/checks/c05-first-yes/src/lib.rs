@@ -1,0 +1,1 @@
+//! The checks of challenge c05 (work in progress).

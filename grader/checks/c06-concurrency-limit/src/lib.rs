@@ -1,0 +1,1 @@
+//! The checks of challenge c06 (work in progress).

@@ -1,0 +1,1 @@
+//! The checks of challenge c07 (work in progress).

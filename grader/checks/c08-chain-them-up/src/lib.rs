@@ -1,0 +1,1 @@
+//! The checks of challenge c08 (work in progress).

@@ -1,0 +1,1 @@
+//! The checks of challenge c09 (work in progress).

@@ -1,0 +1,1 @@
+//! Challenge 3: message relay — callback and errback chains as Result pipelines over futures (work in progress).
