@@ -138,10 +138,13 @@ fn write_workspace(
         names.join(", ")
     );
     write_if_changed(&workspace.join("Cargo.toml"), &root)?;
+    // Start from the kit's lock file (the same dependency versions, and no registry look-up), again
+    // whenever the kit's has changed since; cargo then adds the runners to it.
     let lock = workspace.join("Cargo.lock");
-    if !lock.exists() {
-        // Start from the kit's lock file: the same dependency versions, and no registry look-up.
-        let _ = std::fs::copy(kit.join("Cargo.lock"), &lock);
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let kit_lock = kit.join("Cargo.lock");
+    if modified(&lock).is_none() || modified(&lock) < modified(&kit_lock) {
+        let _ = std::fs::copy(&kit_lock, &lock);
     }
     for member in members {
         let id = &member.plan.id;
