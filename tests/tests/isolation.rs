@@ -1,16 +1,18 @@
 //! Isolation: a challenge that does not compile, hangs, exits, panics or overflows its stack costs
 //! only its own points, gets the right status, and every other challenge is still graded.
 //!
-//! Each test makes a submission from a copy of exercises/ and breaks c04's stub one way.
+//! Each test makes a submission from a copy of c01's and c04's exercises and breaks c04's stub one
+//! way; c01 must still be graded (all `todo`).
 
 use grader_core::{ChallengeStatus, Status};
-use kit_tests::{grade_json, plans, submission};
+use kit_tests::{grade_json, submission};
 
-/// A copy of every exercise, with c04's `heartbeat` body replaced by `body`.
+/// The challenges each submission holds: the broken one, and one that must still be graded.
+const GRADED: [&str; 2] = ["c01-identity", "c04-heartbeat"];
+
+/// A copy of c01's and c04's exercises, with c04's `heartbeat` body replaced by `body`.
 fn with_broken_heartbeat(body: &str) -> tempfile::TempDir {
-    let dirs: Vec<String> = plans().iter().map(|p| p.dir.clone()).collect();
-    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
-    let temp = submission("exercises", &dirs);
+    let temp = submission("exercises", &GRADED);
     let lib = temp.path().join("c04-heartbeat/src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
     let stub = "    todo!(\"send a heartbeat on this connection\")";

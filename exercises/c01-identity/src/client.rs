@@ -1,0 +1,25 @@
+//! Q1: the identity client.
+
+use tokio::io::{AsyncBufRead, AsyncWrite};
+
+/// Q1 client: for each line of `input` (a last line without a newline counts too):
+///
+/// - connects to `addr` (a new connection per line);
+/// - sends the line + `\r\n`;
+/// - reads the reply line (with a cap on its length) and writes its text without `\r\n`, plus `\n`,
+///   to `output` (flushed).
+///
+/// Returns 0 at the end of the input. If connecting fails, writes `connection failed: <reason>` +
+/// `\n` to `errors` and returns 1; if the server closes without a reply, writes
+/// `connection lost: <reason>` + `\n` and returns 1.
+pub async fn run<I, O, E>(addr: &str, input: I, output: O, errors: E) -> i32
+where
+    I: AsyncBufRead + Unpin,
+    O: AsyncWrite + Unpin,
+    E: AsyncWrite + Unpin,
+{
+    // TODO(Q1): `input.lines()` and `next_line()`; `TcpStream::connect(addr)`, `write_all`,
+    // `read_until(b'\n')`; `output.write_all(...)` then `output.flush()`.
+    let _ = (input, output, errors);
+    todo!("send each line to the server at {addr}")
+}

@@ -1,0 +1,26 @@
+//! Q2: the identity server with a memory: `show log`.
+
+use serde::Serialize;
+use std::io;
+use tokio::net::TcpListener;
+
+/// One entry of the log: who connected. With `serde_json::to_string` it becomes
+/// `{"ip":"127.0.0.1","port":50000}` (keys in field order, the port as a number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Visit {
+    pub ip: String,
+    pub port: u16,
+}
+
+/// Q2: the Q1 server, plus a log of every accepted connection, as a [`Visit`], in accept order:
+/// recorded when the connection is accepted, so silent clients count too.
+///
+/// A client whose line is `show log` (after trimming; `SHOW LOG` is not) gets the whole log as
+/// minified JSON + `\r\n` — `[{"ip":"127.0.0.1","port":50000},…]`, the requester itself last —
+/// then the connection closes. Any other line gets the Q1 reply.
+pub async fn serve(listener: TcpListener) -> io::Result<()> {
+    // TODO(Q2): one `Arc<Mutex<Vec<Visit>>>` per server, pushed to right after `accept()`, a clone
+    // of the `Arc` in each task. Never keep the lock across an `.await`. Q1's code can be reused.
+    let _ = listener;
+    todo!("serve identity replies and the log")
+}
