@@ -24,12 +24,12 @@ fn with_broken_heartbeat(body: &str) -> tempfile::TempDir {
 /// Grades the submission; checks c04's statuses with `expect`, and that every other challenge was
 /// graded as the untouched stubs it is (all `todo`).
 fn grade_and_check(temp: &tempfile::TempDir, expect: impl Fn(Status, &str)) {
-    let (report, code) = grade_json(&["--submission", temp.path().to_str().unwrap()]);
+    let (report, code) = grade_json(&["--submission", temp.path().to_str().unwrap(), "--only", "c01,c04"]);
     assert_eq!(code, 1);
     assert_eq!(
         report.challenges.len(),
-        plans().len(),
-        "every challenge is in the report"
+        GRADED.len(),
+        "both challenges are in the report"
     );
     for challenge in &report.challenges {
         if challenge.id == "c04" {
