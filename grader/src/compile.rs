@@ -31,12 +31,24 @@ struct Member<'a> {
     package: String,
 }
 
-/// Builds the runners of `plans` for `target`. `Err` means the grader could not grade at all
+/// Builds the runners of `selected` for `target`. `Err` means the grader could not grade at all
 /// (cargo missing, the build folder not writable).
-pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bool) -> Result<Built, String> {
+///
+/// The generated workspace always lists every challenge of `all` that the target has, and cargo is
+/// asked for the selected runners only (`-p`): so every run on one target writes the same files, and
+/// two graders running at once with different `--only` do not pull the workspace from under each
+/// other.
+pub fn build(
+    kit: &Path,
+    target: &Target,
+    all: &[ChallengePlan],
+    selected: &[&ChallengePlan],
+    progress: bool,
+) -> Result<Built, String> {
+    let is_selected = |id: &str| selected.iter().any(|p| p.id == id);
     let mut built = Built::default();
     let mut members = Vec::new();
-    for plan in plans {
+    for plan in all {
         let crate_dir = target.root.join(&plan.dir);
         match package_name(&crate_dir) {
             Ok(package) => members.push(Member {
@@ -44,19 +56,25 @@ pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
                 crate_dir,
                 package,
             }),
-            Err(e) => {
+            Err(e) if is_selected(&plan.id) => {
                 built.errors.insert(plan.id.clone(), e);
             }
+            Err(_) => {}
         }
     }
     let workspace = state_dir(kit).join(&target.key);
     // A manifest error in one challenge stops cargo before it builds anything: drop that challenge
     // and build the others again.
-    while !members.is_empty() {
+    loop {
+        let wanted: Vec<&Member<'_>> = members.iter().filter(|m| is_selected(&m.plan.id)).collect();
+        if wanted.is_empty() {
+            break;
+        }
         write_workspace(kit, &workspace, target, &members)?;
-        let run = run_cargo(kit, &workspace, target, progress)?;
+        let packages: Vec<String> = wanted.iter().map(|m| runner_name(&m.plan.id, target)).collect();
+        let run = run_cargo(kit, &workspace, &packages, target, progress)?;
         let mut any_result = false;
-        for member in &members {
+        for member in &wanted {
             let id = &member.plan.id;
             if let Some(exe) = run.executables.get(&runner_name(id, target)) {
                 built.runners.insert(id.clone(), exe.clone());
@@ -67,12 +85,10 @@ pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
             }
         }
         if any_result || run.success {
-            for member in &members {
-                if !built.runners.contains_key(&member.plan.id) && !built.errors.contains_key(&member.plan.id)
-                {
-                    built
-                        .errors
-                        .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+            for member in &wanted {
+                let id = &member.plan.id;
+                if !built.runners.contains_key(id) && !built.errors.contains_key(id) {
+                    built.errors.insert(id.clone(), excerpt(&run.stderr, target));
                 }
             }
             break;
@@ -83,16 +99,19 @@ pub fn build(kit: &Path, target: &Target, plans: &[&ChallengePlan], progress: bo
         match culprit {
             Some(i) => {
                 let member = members.remove(i);
-                built
-                    .errors
-                    .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
-            }
-            None => {
-                for member in members.drain(..) {
+                if is_selected(&member.plan.id) {
                     built
                         .errors
                         .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
                 }
+            }
+            None => {
+                for member in wanted {
+                    built
+                        .errors
+                        .insert(member.plan.id.clone(), excerpt(&run.stderr, target));
+                }
+                break;
             }
         }
     }
@@ -195,7 +214,13 @@ struct CargoRun {
     stderr: String,
 }
 
-fn run_cargo(kit: &Path, workspace: &Path, target: &Target, progress: bool) -> Result<CargoRun, String> {
+fn run_cargo(
+    kit: &Path,
+    workspace: &Path,
+    packages: &[String],
+    target: &Target,
+    progress: bool,
+) -> Result<CargoRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut child = Command::new(&cargo)
         .args([
@@ -205,6 +230,7 @@ fn run_cargo(kit: &Path, workspace: &Path, target: &Target, progress: bool) -> R
             "--manifest-path",
         ])
         .arg(workspace.join("Cargo.toml"))
+        .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
         .env("CARGO_TARGET_DIR", cargo_target_dir(kit))
         .env_remove("CARGO_MANIFEST_DIR")
         .stdin(Stdio::null())

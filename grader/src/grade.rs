@@ -14,10 +14,11 @@ use std::time::Instant;
 pub fn grade(
     kit: &Path,
     target: &Target,
+    all: &[ChallengePlan],
     plans: &[&ChallengePlan],
     progress: bool,
 ) -> Result<Report, String> {
-    let built = compile::build(kit, target, plans, progress)?;
+    let built = compile::build(kit, target, all, plans, progress)?;
     let strip_prefix = target
         .root
         .parent()

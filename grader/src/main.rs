@@ -94,7 +94,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             target.label
         );
     }
-    let report = grade::grade(&kit, &target, &selected, progress)?;
+    let report = grade::grade(&kit, &target, &plans, &selected, progress)?;
     match cli.format {
         Format::Json => println!("{}", to_json(&report)),
         Format::Table => anstream::print!("{}", render_table(&report, TableOptions { verbose: cli.verbose })),
