@@ -163,7 +163,11 @@ fn write_workspace(
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let kit_lock = kit.join("Cargo.lock");
     if modified(&lock).is_none() || modified(&lock) < modified(&kit_lock) {
-        let _ = std::fs::copy(&kit_lock, &lock);
+        // Copy then rename: a grader running at the same time never reads half a lock file.
+        let temp = lock.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::copy(&kit_lock, &temp).is_ok() {
+            let _ = std::fs::rename(&temp, &lock);
+        }
     }
     for member in members {
         let id = &member.plan.id;

@@ -148,6 +148,8 @@ fn run_once(command: &dyn Fn() -> Command, start: usize, deadline: Duration) -> 
     fs::write(&events_path, "")?;
     let mut cmd = command();
     cmd.env(EVENTS_ENV, &events_path)
+        .env("NO_PROXY", no_proxy("NO_PROXY"))
+        .env("no_proxy", no_proxy("no_proxy"))
         .env(START_ENV, start.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -173,6 +175,16 @@ fn run_once(command: &dyn Fn() -> Command, start: usize, deadline: Duration) -> 
         stderr_tail: tail(&stderr_path),
         elapsed_ms,
     })
+}
+
+/// The variable's value with loopback added: checks talk to servers on 127.0.0.1, which must not
+/// go through a proxy that the learner's environment sets (`HTTP_PROXY`) for the outside world.
+fn no_proxy(name: &str) -> String {
+    let loopback = "127.0.0.1,localhost,::1";
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => format!("{value},{loopback}"),
+        _ => loopback.to_string(),
+    }
 }
 
 /// The last non-empty line the runner wrote to stderr (e.g. "thread 'check' has overflowed its stack").
