@@ -6,7 +6,9 @@
 //!   `todo!()` and panics into statuses;
 //! - [`learner`]: the same from a `#[test]`, for `cargo test -p <challenge>`;
 //! - [`tcp`], [`time`], [`http`]: harnesses to drive learner code — a TCP client with limits on
-//!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages.
+//!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages;
+//! - [`rawhttp`]: an HTTP/1.1 server on raw TCP that counts requests in flight, answers without
+//!   Content-Length, drops or holds connections.
 //!
 //! Checks depend on this crate only (plus the challenge under test), so it re-exports what they use.
 
@@ -14,6 +16,7 @@ pub mod check;
 pub mod http;
 pub mod learner;
 mod panics;
+pub mod rawhttp;
 pub mod runner;
 pub mod suite;
 pub mod tcp;
@@ -21,7 +24,7 @@ pub mod time;
 
 pub use check::{Failure, Outcome, ensure, expect_eq, fail, show_bytes};
 pub use grader_core;
-pub use suite::{Suite, paused, real};
+pub use suite::{Suite, paused, real, real_current_thread};
 
 pub use bytes;
 pub use futures;

@@ -149,6 +149,7 @@ fn run_check(check: &BoundCheck) -> (Status, Option<String>) {
             .enable_all()
             .start_paused(true)
             .build(),
+        Clock::RealCurrentThread => tokio::runtime::Builder::new_current_thread().enable_all().build(),
     };
     let runtime = match runtime {
         Ok(runtime) => runtime,
@@ -198,4 +199,44 @@ fn classify(outcome: Outcome, panics: Vec<PanicRecord>) -> (Status, Option<Strin
 /// Runs a suite in-process, without isolation: for the harness's own tests.
 pub fn run_in_process(suite: &Suite) -> Vec<(Status, Option<String>)> {
     suite.checks.iter().map(run_check).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ensure, real_current_thread};
+    use tokio::runtime::{Handle, RuntimeFlavor};
+
+    const PLAN: &str = r#"
+id = "t00"
+slug = "test"
+title = "Test"
+dir = "t00-test"
+
+[[questions]]
+id = "q1"
+title = "Q"
+hints = ["a hint"]
+checks = [{ id = "clock", name = "the clock", points = 1 }]
+"#;
+
+    #[test]
+    fn a_real_current_thread_check_has_one_thread_and_a_real_clock() {
+        let suite = Suite::new(
+            PLAN,
+            vec![real_current_thread("clock", || async {
+                let flavor = Handle::current().runtime_flavor();
+                ensure(flavor == RuntimeFlavor::CurrentThread, || {
+                    format!("expected a current-thread runtime, got {flavor:?}")
+                })?;
+                let started = std::time::Instant::now();
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let slept = started.elapsed();
+                ensure(slept >= Duration::from_millis(20), || {
+                    format!("a 20 ms sleep took {slept:?}: the clock is not real")
+                })
+            })],
+        );
+        assert_eq!(run_in_process(&suite), [(Status::Pass, None)]);
+    }
 }

@@ -13,6 +13,10 @@ pub enum Clock {
     /// A current-thread runtime whose clock starts paused and jumps to the next timer whenever
     /// every task is idle (`start_paused`): a 3 s interval costs no real time.
     Paused,
+    /// A current-thread runtime on the real clock: for checks that must see whether learner code
+    /// blocks the runtime's only thread (a ticker that stops ticking), which a multi-thread runtime
+    /// would hide and a paused clock would skip over.
+    RealCurrentThread,
 }
 
 type CheckFuture = LocalBoxFuture<'static, Outcome>;
@@ -49,6 +53,16 @@ where
     Fut: Future<Output = Outcome> + 'static,
 {
     bind(id, Clock::Real, check)
+}
+
+/// A check on a real clock with a single runtime thread (current-thread runtime): code that blocks
+/// that thread stops every other task of the check, as it would stall Twisted's reactor.
+pub fn real_current_thread<F, Fut>(id: &'static str, check: F) -> BoundCheck
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Outcome> + 'static,
+{
+    bind(id, Clock::RealCurrentThread, check)
 }
 
 /// A check in virtual time (current-thread runtime, paused clock).
