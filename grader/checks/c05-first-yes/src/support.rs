@@ -1,0 +1,133 @@
+//! What the checks share: the scripted API, reading what was printed, the masked JSON.
+
+use harness::http::{MockHttp, Page};
+use harness::rawhttp::{RawHttp, Reply};
+use harness::serde_json::{Value, json};
+use harness::tokio::time::Duration;
+use harness::{Outcome, fail};
+
+pub(crate) fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// How long `get_all` or `get_first_yes` may take in a check whose slowest answer takes less.
+pub(crate) const LIMIT: Duration = Duration::from_secs(1);
+
+/// What yesno.wtf sends: more than the answer, which `ask` masks away.
+pub(crate) fn api_body(answer: &str) -> Value {
+    json!({ "answer": answer, "forced": false, "image": format!("https://yesno.wtf/assets/{answer}/1.gif") })
+}
+
+/// One scripted route of the API: an answer after a delay, a 500, or a raw-TCP misbehaviour.
+#[derive(Clone)]
+pub(crate) enum Route {
+    Answer(&'static str, u64),
+    ServerError(u64),
+    /// The connection is closed without an answer.
+    Dropped,
+    /// The request never gets an answer.
+    Never,
+}
+
+/// The API: `routes[i]` answers request `i`; returns the servers (keep them alive) and the URLs.
+pub(crate) struct Api {
+    _http: MockHttp,
+    pub(crate) raw: RawHttp,
+    pub(crate) urls: Vec<String>,
+}
+
+pub(crate) async fn api(routes: &[Route]) -> Outcome<Api> {
+    let http = MockHttp::start().await;
+    let raw = RawHttp::start([("/dropped", Reply::Drop), ("/never", Reply::Hold)]).await?;
+    let mut urls = Vec::new();
+    for (i, route) in routes.iter().enumerate() {
+        let path = format!("/api/{i}");
+        let url = match route {
+            Route::Answer(answer, delay) => {
+                let body = api_body(answer).to_string();
+                http.page(&path, Page::new(Some("application/json"), body).delay(ms(*delay)))
+                    .await;
+                http.url(&path)
+            }
+            Route::ServerError(delay) => {
+                let page = Page::new(Some("text/plain"), "Internal Server Error")
+                    .status(500)
+                    .delay(ms(*delay));
+                http.page(&path, page).await;
+                http.url(&path)
+            }
+            Route::Dropped => raw.url("/dropped"),
+            Route::Never => raw.url("/never"),
+        };
+        urls.push(url);
+    }
+    Ok(Api {
+        _http: http,
+        raw,
+        urls,
+    })
+}
+
+pub(crate) fn describe(routes: &[Route]) -> String {
+    let parts: Vec<String> = routes
+        .iter()
+        .map(|r| match r {
+            Route::Answer(a, 0) => format!("{a} (at once)"),
+            Route::Answer(a, d) => format!("{a} ({d} ms)"),
+            Route::ServerError(_) => "a 500".into(),
+            Route::Dropped => "a dropped connection".into(),
+            Route::Never => "no answer ever".into(),
+        })
+        .collect();
+    parts.join(", ")
+}
+
+pub(crate) fn lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Checks a masked answer: exactly `answer` and `meta`, and `meta` exactly `req_time`,
+/// `resp_time` (text) and `duration` (seconds, not negative).
+pub(crate) fn expect_masked(what: &str, json: &Value, answer: &str) -> Outcome {
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        k.sort();
+        k
+    };
+    if keys(json) != ["answer", "meta"] {
+        return fail(format!(
+            "{what}: expected an object with just `answer` and `meta`, got {json}"
+        ));
+    }
+    if json["answer"] != answer {
+        return fail(format!(
+            "{what}: expected the answer {answer:?}, got {}",
+            json["answer"]
+        ));
+    }
+    let meta = &json["meta"];
+    let ok = keys(meta) == ["duration", "req_time", "resp_time"]
+        && meta["req_time"].is_string()
+        && meta["resp_time"].is_string()
+        && meta["duration"].as_f64().is_some_and(|d| d >= 0.0);
+    if !ok {
+        return fail(format!(
+            "{what}: expected `meta` with `req_time`, `resp_time` and `duration` (as `ask` makes it), got {meta}"
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn masked(answer: &str) -> Value {
+    json!({
+        "answer": answer,
+        "meta": { "req_time": "2025-01-01 00:00:00.000000", "resp_time": "2025-01-01 00:00:00.100000", "duration": 0.1 },
+    })
+}
