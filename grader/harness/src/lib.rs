@@ -12,6 +12,7 @@
 //!
 //! Checks depend on this crate only (plus the challenge under test), so it re-exports what they use.
 
+pub mod buffer;
 pub mod check;
 pub mod http;
 pub mod learner;
@@ -22,6 +23,7 @@ pub mod suite;
 pub mod tcp;
 pub mod time;
 
+pub use buffer::SharedBuffer;
 pub use check::{Failure, Outcome, ensure, expect_eq, fail, show_bytes};
 pub use grader_core;
 pub use suite::{Suite, paused, real, real_current_thread};

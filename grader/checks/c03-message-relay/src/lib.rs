@@ -7,10 +7,8 @@
 
 use challenge::{Blame, Transcript, q1, q2, unfixed_q1, unfixed_q2};
 use harness::tokio::time::{Duration, timeout};
-use harness::{Failure, Outcome, Suite, expect_eq, fail, paused};
+use harness::{Failure, Outcome, SharedBuffer, Suite, expect_eq, fail, paused};
 use std::future::Future;
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
 
 /// The checks, bound to `challenge.toml`.
 pub fn suite() -> Suite {
@@ -45,33 +43,9 @@ const Q2_LINES: &[&str] = &[
 const FINE: &str = "Everything is fine now.";
 const PERSON_3_BLAMES: &str = "Person 3 blames!";
 
-/// The writer a check hands to `Transcript::new`; clones share the bytes.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Buffer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-}
-
 /// A transcript writing into a fresh buffer, and the buffer.
-fn transcript() -> (Transcript, Buffer) {
-    let buffer = Buffer::default();
+fn transcript() -> (Transcript, SharedBuffer) {
+    let buffer = SharedBuffer::default();
     (Transcript::new(buffer.clone()), buffer)
 }
 
@@ -120,7 +94,7 @@ async fn q1_value() -> Outcome {
 async fn expect_unfixed(
     what: &str,
     chain: impl Future<Output = Result<String, Blame>>,
-    said: &Buffer,
+    said: &SharedBuffer,
     lines: &[&str],
 ) -> Outcome {
     let got = run(what, chain).await?;

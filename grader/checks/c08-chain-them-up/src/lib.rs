@@ -7,9 +7,7 @@
 //! (d1 → d2 → d3) from a fan-out (d1 → d2 and d1 → d3), which prints the same three lines.
 
 use challenge::{Deferred, Failure, Outcome as StageOutcome, Transcript, link, link_in_one, stages};
-use harness::{Outcome, Suite, expect_eq, fail, paused};
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use harness::{Outcome, SharedBuffer, Suite, expect_eq, fail, paused};
 
 /// The checks, bound to `challenge.toml`.
 pub fn suite() -> Suite {
@@ -69,33 +67,9 @@ impl Question {
     }
 }
 
-/// The writer a check hands to `Transcript::new`; clones share the bytes.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Buffer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-}
-
 /// The given printing stages, writing into a fresh buffer, and the buffer.
-fn printing_stages() -> ((Deferred, Deferred, Deferred), Buffer) {
-    let buffer = Buffer::default();
+fn printing_stages() -> ((Deferred, Deferred, Deferred), SharedBuffer) {
+    let buffer = SharedBuffer::default();
     (stages(&Transcript::new(buffer.clone())), buffer)
 }
 
@@ -118,7 +92,7 @@ fn expect_transcript(what: &str, expected: &str, got: &str) -> Outcome {
 }
 
 /// Fails if something was printed or a stage fired while linking.
-fn expect_quiet(what: &str, said: &Buffer, stages: [&Deferred; 3]) -> Outcome {
+fn expect_quiet(what: &str, said: &SharedBuffer, stages: [&Deferred; 3]) -> Outcome {
     let text = said.text();
     if !text.is_empty() {
         return fail(format!(
