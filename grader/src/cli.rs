@@ -61,4 +61,21 @@ pub enum Commands {
     },
     /// List the challenges and their questions.
     List,
+    /// For the kit's authors: check its structure, scaffold a challenge.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Check the kit's structure without building anything: plans, suites, mirrors, stubs,
+    /// README totals, spec tables and wrong answers.
+    Check,
+    /// Scaffold a challenge in its five places (exercise, solution, plan, checks, wrong answers).
+    New {
+        /// The challenge's folder name, `cNN-slug` (e.g. `c10-echo`).
+        name: String,
+        /// Its title, e.g. "Echo Server and Client".
+        title: String,
+    },
 }

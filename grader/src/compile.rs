@@ -151,10 +151,10 @@ fn write_workspace(
     let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.plan.id)).collect();
     let root = format!(
         "# Written by the grader to build the checks against {}; regenerated on every run.\n\
-         [workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
-         [profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n",
+         [workspace]\nresolver = \"3\"\nmembers = [{}]\n\n{}",
         target.label,
-        names.join(", ")
+        names.join(", "),
+        kit_profiles(kit)?
     );
     write_if_changed(&workspace.join("Cargo.toml"), &root)?;
     // Start from the kit's lock file (the same dependency versions, and no registry look-up), again
@@ -195,6 +195,20 @@ fn write_workspace(
         write_if_changed(&dir.join("main.rs"), &main)?;
     }
     Ok(())
+}
+
+/// The kit's `[profile.*]` tables, as TOML: the runners build with the kit's settings, so that the
+/// dependencies `cargo test` compiled are reused as they are (one place for the profile: the kit's
+/// `Cargo.toml`).
+fn kit_profiles(kit: &Path) -> Result<String, String> {
+    let path = kit.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let manifest: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut profiles = toml::Table::new();
+    if let Some(profile) = manifest.get("profile") {
+        profiles.insert("profile".into(), profile.clone());
+    }
+    toml::to_string(&profiles).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {

@@ -3,15 +3,15 @@
 //! [`compile`] (build a runner per challenge) → `grader_core::supervise` (run it, survive it) →
 //! `grader_core::scoring` → `grader_core::report` → this CLI.
 
-mod catalog;
 mod cli;
 mod compile;
+mod dev;
 mod grade;
 mod hints;
 mod target;
 
 use clap::Parser;
-use cli::{Cli, Commands, Format};
+use cli::{Cli, Commands, DevCommand, Format};
 use grader_core::ChallengePlan;
 use grader_core::report::{TableOptions, render_table, to_json};
 use std::process::ExitCode;
@@ -33,7 +33,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8, String> {
     let kit = kit_root();
-    let plans = catalog::plans(&kit)?;
+    if let Some(Commands::Dev(command)) = &cli.command {
+        return run_dev(&kit, command);
+    }
+    let plans = grader_core::plan::discover(&kit)?;
     match &cli.command {
         Some(Commands::Hint {
             challenge,
@@ -66,7 +69,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             return Ok(0);
         }
-        None => {}
+        Some(Commands::Dev(_)) | None => {}
     }
     let target = match (&cli.submission, cli.solutions) {
         (Some(dir), _) => Target::submission(dir)?,
@@ -103,11 +106,43 @@ fn run(cli: Cli) -> Result<u8, String> {
 }
 
 fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan, String> {
-    catalog::find(plans, name).ok_or_else(|| {
+    grader_core::plan::find(plans, name).ok_or_else(|| {
         let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
         format!(
             "there is no challenge `{name}`; the challenges are {}",
             ids.join(", ")
         )
     })
+}
+
+/// `grader dev …`: exit 0 when the kit is consistent (or the scaffold was written), 1 when `dev
+/// check` found problems.
+fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8, String> {
+    match command {
+        DevCommand::Check => {
+            let problems = dev::check::check(kit);
+            if problems.is_empty() {
+                let n = grader_core::plan::discover(kit)?.len();
+                println!("dev check: the kit is consistent ({n} challenges)");
+                return Ok(0);
+            }
+            for problem in &problems {
+                anstream::eprintln!("error: {problem}");
+            }
+            anstream::eprintln!("dev check: {} problem(s)", problems.len());
+            Ok(1)
+        }
+        DevCommand::New { name, title } => {
+            let written = dev::new::scaffold(kit, name, title)?;
+            for file in &written {
+                println!("wrote {}", file.strip_prefix(kit).unwrap_or(file).display());
+            }
+            println!(
+                "\nNext: grep -rn 'TODO(author)' for what to write; `cargo run -p grader -- dev check`; \
+                 `cargo run -p grader -- --only {}` shows the stub as todo. See CONTRIBUTING.md.",
+                name.split('-').next().unwrap_or(name)
+            );
+            Ok(0)
+        }
+    }
 }

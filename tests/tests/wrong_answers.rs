@@ -1,60 +1,59 @@
-//! Wrong answers are caught: each case in `tests/wrong/<challenge>/<case>/` overlays a reference
-//! solution with a plausible mistake, and `expect.toml` lists the checks it must lose. Every other
-//! check of the challenge must still pass, so a mistake costs exactly what it breaks.
+//! Wrong answers are caught: each case in `tests/wrong/<challenge>/<case>.toml` edits a copy of a
+//! reference solution into a plausible mistake and lists the checks it must lose (`fails`). Every
+//! other check of the challenge must still pass, so a mistake costs exactly what it breaks.
 //!
 //! Cases of different challenges share a submission (case k of each challenge), which keeps the
-//! number of builds down; each challenge is still graded on its own.
+//! number of builds down; each challenge is still graded on its own. The submissions live at stable
+//! paths under `target/`, rewritten only where a file changes, so a second run rebuilds nothing.
+//!
+//! `WRONG_ONLY=c01,c04` keeps those challenges; `WRONG_CASE=no-spawn` keeps the cases of that name.
 
 use grader_core::Status;
-use kit_tests::{check_name, copy_dir, grade_json, kit_root, plans};
+use grader_core::wrong::{self, WrongCase};
+use kit_tests::{check_name, grade_json, kit_root, plans};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::Path;
 
 struct Case {
     challenge: String,
-    name: String,
-    dir: PathBuf,
+    dir: String,
+    case: WrongCase,
     fails: BTreeSet<String>,
 }
 
-fn cases() -> Vec<Vec<Case>> {
-    let plans = plans();
+fn wanted(var: &str, value: &str) -> bool {
+    std::env::var(var).map_or(true, |list| list.split(',').any(|v| v.trim() == value))
+}
+
+/// Rounds of cases, at most one per challenge in each.
+fn rounds() -> Vec<Vec<Case>> {
+    let kit = kit_root();
     let mut by_challenge = Vec::new();
-    for plan in &plans {
-        let root = kit_root().join("tests/wrong").join(&plan.dir);
-        let mut cases: Vec<Case> = std::fs::read_dir(&root)
-            .unwrap_or_else(|_| panic!("{} has no wrong answers in {}", plan.id, root.display()))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_dir())
-            .map(|dir| {
-                let expect: toml::Table = std::fs::read_to_string(dir.join("expect.toml"))
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                let fails = expect["fails"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|id| check_name(plan, id.as_str().unwrap()))
-                    .collect();
+    for plan in plans().iter().filter(|p| wanted("WRONG_ONLY", &p.id)) {
+        let cases = wrong::load_cases(&kit, plan).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            cases.len() >= 3 || std::env::var_os("WRONG_CASE").is_some(),
+            "{}: at least three wrong answers in {}, found {}",
+            plan.id,
+            wrong::cases_dir(&kit, plan).display(),
+            cases.len()
+        );
+        let cases: Vec<Case> = cases
+            .into_iter()
+            .filter(|c| wanted("WRONG_CASE", &c.name))
+            .map(|case| {
+                let problems = case.problems(plan);
+                assert!(problems.is_empty(), "{}", problems.join("\n"));
                 Case {
                     challenge: plan.id.clone(),
-                    name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-                    dir,
-                    fails,
+                    dir: plan.dir.clone(),
+                    fails: case.fails.iter().map(|id| check_name(plan, id)).collect(),
+                    case,
                 }
             })
             .collect();
-        cases.sort_by(|a, b| a.name.cmp(&b.name));
-        assert!(
-            cases.len() >= 3,
-            "{}: at least three wrong answers, found {}",
-            plan.id,
-            cases.len()
-        );
         by_challenge.push(cases);
     }
-    // Round k: case k of every challenge that has one.
     let rounds = by_challenge.iter().map(Vec::len).max().unwrap_or(0);
     let mut iters: Vec<_> = by_challenge.into_iter().map(Vec::into_iter).collect();
     (0..rounds)
@@ -62,22 +61,45 @@ fn cases() -> Vec<Vec<Case>> {
         .collect()
 }
 
+/// Makes `to` a copy of `from`, writing only the files whose content differs (so cargo's
+/// fingerprints stay valid for the rest).
+fn sync_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            sync_dir(&entry.path(), &target);
+        } else {
+            write_if_changed(&target, &std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) {
+    if std::fs::read(path).ok().as_deref() != Some(bytes) {
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
 #[test]
 fn each_wrong_answer_loses_exactly_the_checks_it_breaks() {
-    let plans = plans();
+    let kit = kit_root();
     let mut problems = Vec::new();
-    for round in cases() {
-        let temp = tempfile::Builder::new().prefix("wrong-").tempdir().unwrap();
+    for (k, round) in rounds().into_iter().enumerate() {
+        let submission = kit.join("target/kit-tests/wrong").join(format!("round-{k}"));
         for case in &round {
-            let plan = plans.iter().find(|p| p.id == case.challenge).unwrap();
-            let dest = temp.path().join(&plan.dir);
-            copy_dir(&kit_root().join("solutions").join(&plan.dir), &dest);
-            copy_dir(&case.dir, &dest);
+            // Edit a scratch copy, then sync it into the submission: unchanged files keep their
+            // timestamps.
+            let scratch = tempfile::tempdir().unwrap();
+            sync_dir(&kit.join("solutions").join(&case.dir), scratch.path());
+            case.case.apply(scratch.path()).unwrap_or_else(|e| panic!("{e}"));
+            sync_dir(scratch.path(), &submission.join(&case.dir));
         }
         let only: Vec<&str> = round.iter().map(|c| c.challenge.as_str()).collect();
         let (report, _) = grade_json(&[
             "--submission",
-            temp.path().to_str().unwrap(),
+            submission.to_str().unwrap(),
             "--only",
             &only.join(","),
         ]);
@@ -92,19 +114,13 @@ fn each_wrong_answer_loses_exactly_the_checks_it_breaks() {
                 let details: Vec<String> = challenge
                     .checks()
                     .filter(|k| k.status != Status::Pass)
-                    .map(|k| {
-                        format!(
-                            "    {} {}: {}",
-                            k.status,
-                            k.name,
-                            k.message.clone().unwrap_or_default()
-                        )
-                    })
+                    .map(|k| format!("    {} {}: {}", k.status, k.name, k.message.clone().unwrap_or_default()))
                     .collect();
                 problems.push(format!(
-                    "{} {}: expected to lose {:?}, lost {:?}\n{}",
+                    "{} {} ({}): expected to lose {:?}, lost {:?}\n{}",
                     case.challenge,
-                    case.name,
+                    case.case.name,
+                    case.case.why,
                     case.fails,
                     lost,
                     details.join("\n")

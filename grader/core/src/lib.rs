@@ -3,7 +3,8 @@
 //! - [`plan`]: a challenge's questions, checks, points, limits and hints (`challenge.toml`);
 //! - [`event`] and [`supervise`]: the protocol with a check runner process, and surviving it;
 //! - [`scoring`]: from outcomes to points;
-//! - [`report`]: the table and the JSON report of GRADER.md.
+//! - [`report`]: the table and the JSON report of GRADER.md;
+//! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions.
 
 pub mod event;
 pub mod plan;
@@ -11,10 +12,11 @@ pub mod report;
 pub mod scoring;
 pub mod status;
 pub mod supervise;
+pub mod wrong;
 
 mod report_model;
 
 pub use event::Event;
-pub use plan::{ChallengePlan, CheckPlan, QuestionPlan};
+pub use plan::{ChallengePlan, CheckPlan, QuestionPlan, SpecRow};
 pub use report_model::{ChallengeReport, CheckReport, QuestionReport, Report};
 pub use status::{ChallengeStatus, Status};

@@ -5,6 +5,7 @@
 //! still shows its full maximum score), and the check runner reads the same file to know what to run.
 
 use serde::Deserialize;
+use std::path::Path;
 
 /// The default time limit of one check, in milliseconds of real time.
 pub const DEFAULT_LIMIT_MS: u64 = 10_000;
@@ -21,6 +22,27 @@ pub struct ChallengePlan {
     /// The crate's folder under `exercises/` and `solutions/`, e.g. `c01-identity`.
     pub dir: String,
     pub questions: Vec<QuestionPlan>,
+    /// The spec → check table: each sentence of the challenge's spec and the checks that fail when
+    /// it is violated. `grader dev check` holds it to the plan and to the wrong answers.
+    #[serde(default)]
+    pub spec: Vec<SpecRow>,
+}
+
+/// One sentence of a challenge's spec (CURRICULUM.md, the stub's doc comments or the README) and
+/// what guards it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecRow {
+    /// The question the sentence belongs to.
+    pub question: String,
+    /// The sentence, as the learner reads it (shortened where it is long).
+    pub says: String,
+    /// The checks that fail when the sentence is violated: at least one, all of `question`.
+    pub checks: Vec<String>,
+    /// Wrong answers (`tests/wrong/<dir>/<case>.toml`) that violate the sentence, where a check
+    /// catching it is not obvious.
+    #[serde(default)]
+    pub wrong: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,5 +111,68 @@ impl ChallengePlan {
 
     pub fn question(&self, id: &str) -> Option<&QuestionPlan> {
         self.questions.iter().find(|q| q.id.eq_ignore_ascii_case(id))
+    }
+}
+
+/// Every challenge's plan, in curriculum order (by folder name: `c01-…`, `c02-…`): each challenge
+/// keeps its plan in `<kit>/grader/checks/<dir>/challenge.toml`, so adding a challenge is adding its
+/// checks folder. An error names the file.
+pub fn discover(kit: &Path) -> Result<Vec<ChallengePlan>, String> {
+    let checks = kit.join("grader").join("checks");
+    let entries = std::fs::read_dir(&checks).map_err(|e| format!("cannot read {}: {e}", checks.display()))?;
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path().join("challenge.toml")))
+        .filter(|file| file.is_file())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            let text =
+                std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            ChallengePlan::from_toml(&text).map_err(|e| format!("{}: {e}", file.display()))
+        })
+        .collect()
+}
+
+/// Finds a challenge by id (`c04`, `C04`, `4`), slug (`heartbeat`) or folder (`c04-heartbeat`).
+pub fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Option<&'a ChallengePlan> {
+    let name = name.trim().to_ascii_lowercase();
+    let as_id = name.parse::<u32>().ok().map(|n| format!("c{n:02}"));
+    plans
+        .iter()
+        .find(|p| p.id == name || p.slug == name || p.dir == name || as_id.as_deref() == Some(&p.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kit_plans() -> Vec<ChallengePlan> {
+        let kit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        discover(&kit).unwrap()
+    }
+
+    #[test]
+    fn every_plan_parses_and_sits_in_its_own_folder() {
+        let plans = kit_plans();
+        assert!(plans.iter().any(|p| p.id == "c04"));
+        for plan in &plans {
+            assert_eq!(plan.dir, format!("{}-{}", plan.id, plan.slug));
+        }
+        let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+    }
+
+    #[test]
+    fn challenges_are_found_by_id_slug_or_number() {
+        let plans = kit_plans();
+        assert_eq!(find(&plans, "C04").unwrap().id, "c04");
+        assert_eq!(find(&plans, "heartbeat").unwrap().id, "c04");
+        assert_eq!(find(&plans, "4").unwrap().id, "c04");
+        assert_eq!(find(&plans, "c04-heartbeat").unwrap().id, "c04");
+        assert!(find(&plans, "c99").is_none());
     }
 }

@@ -37,6 +37,8 @@ pub struct QuestionReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// The check's stable id from `challenge.toml`, e.g. `reply-bytes`.
+    pub id: String,
     pub name: String,
     pub status: Status,
     pub score: u32,

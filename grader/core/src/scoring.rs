@@ -21,6 +21,7 @@ pub fn score_challenge(plan: &ChallengePlan, outcomes: &[CheckOutcome], duration
                         duration_ms: 0,
                     });
                     CheckReport {
+                        id: c.id.clone(),
                         name: c.name.clone(),
                         status: o.status,
                         score: if o.status == Status::Pass { c.points } else { 0 },

@@ -109,4 +109,11 @@ impl Suite {
             checks: ordered,
         }
     }
+
+    /// `cargo test -p <challenge>`: grades this suite from the test named `test_name`; see
+    /// [`crate::learner::grade_as_test`]. A learner's `tests/checks.rs` is one line:
+    /// `checks_c04::suite().grade_as_test("checks")`.
+    pub fn grade_as_test(self, test_name: &str) {
+        crate::learner::grade_as_test(self, test_name);
+    }
 }

@@ -35,7 +35,3 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c01-identity`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}

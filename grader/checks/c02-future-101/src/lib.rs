@@ -38,11 +38,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c02-future-101`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 /// How long one call may take before the check is a `timeout` (the pages come at once, or after
 /// [`SLOW`]).
 const CALL_LIMIT: Duration = Duration::from_secs(2);

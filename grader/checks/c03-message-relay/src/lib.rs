@@ -26,11 +26,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c03-message-relay`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 const Q1_LINES: &[&str] = &[
     "Person 1 said: Hello",
     "Person 2 said: Hello",

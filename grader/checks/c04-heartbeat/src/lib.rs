@@ -28,11 +28,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c04-heartbeat`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 /// Starts the learner's `heartbeat` on one end of an in-memory stream with room for `capacity`
 /// bytes; returns the other end, which plays the client.
 fn connect(capacity: usize) -> DuplexStream {

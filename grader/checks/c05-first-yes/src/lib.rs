@@ -36,7 +36,3 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c05-first-yes`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}

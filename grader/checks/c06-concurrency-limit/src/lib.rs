@@ -29,11 +29,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c06-concurrency-limit`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }

@@ -31,11 +31,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c07-cancel-on-timeout`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 /// How long (virtual time) a check waits for `with_timeout` to return before it gives up on it.
 const PATIENCE: Duration = Duration::from_secs(10);
 

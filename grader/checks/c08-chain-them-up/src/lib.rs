@@ -25,11 +25,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c08-chain-them-up`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 /// Which of the learner's functions links the stages.
 #[derive(Clone, Copy)]
 enum Question {

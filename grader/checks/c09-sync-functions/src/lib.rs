@@ -29,11 +29,6 @@ pub fn suite() -> Suite {
     )
 }
 
-/// `cargo test -p c09-sync-functions`: see [`harness::learner::grade_as_test`].
-pub fn grade_as_test(test_name: &str) {
-    harness::learner::grade_as_test(suite, test_name);
-}
-
 const TICK: Duration = Duration::from_millis(100);
 const BLOCKING: Duration = Duration::from_millis(300);
 /// A ticker that is not stalled ticks at 100 ms and 200 ms while the function blocks (and maybe at

@@ -1,5 +1,8 @@
-//! The table a learner reads: one block per challenge, one line per check that did not pass (all
-//! checks with `verbose`), the message indented under its check, and a total with a next step.
+//! The table a learner reads. A challenge whose checks all pass, or are all `todo`, is one line
+//! (unless `verbose`); any other is a block with one line per check that did not pass (all checks
+//! with `verbose`), the message indented under its check. The table ends with the score, a progress
+//! bar of challenges done, and the next step: so a fresh clone fits on one screen and says where to
+//! start.
 //!
 //! Styles are embedded as ANSI codes; print through `anstream` so they are dropped when the output
 //! is not a terminal (or `NO_COLOR` is set).
@@ -66,14 +69,8 @@ pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
         c.status.as_str(),
         c.duration_ms
     );
-    if c.status == ChallengeStatus::Pass && !options.verbose {
-        let n = c.checks().count();
-        let _ = writeln!(
-            out,
-            "  {}all {n} checks pass{:#}",
-            status_style(Status::Pass),
-            status_style(Status::Pass)
-        );
+    if !options.verbose && matches!(c.status, ChallengeStatus::Pass | ChallengeStatus::Todo) {
+        // The heading line says it all: `22/22 pass`, or `0/22 todo` (the next step says where).
         return out;
     }
     if c.status == ChallengeStatus::CompileError {
@@ -113,36 +110,66 @@ fn indent(out: &mut String, text: &str, width: usize) {
 }
 
 fn render_total(report: &Report) -> String {
-    let mut counts = [0usize; 5];
-    for c in &report.challenges {
-        let i = match c.status {
-            ChallengeStatus::Pass => 0,
-            ChallengeStatus::Partial => 1,
-            ChallengeStatus::Fail => 2,
-            ChallengeStatus::Todo => 3,
-            ChallengeStatus::CompileError => 4,
-        };
-        counts[i] += 1;
-    }
+    let count = |status: ChallengeStatus| report.challenges.iter().filter(|c| c.status == status).count();
+    let done = count(ChallengeStatus::Pass);
+    let total = report.challenges.len();
     let percent = (report.score * 100).checked_div(report.max_score).unwrap_or(100);
     let mut out = format!(
-        "{BOLD}Score: {}/{} ({percent} %){BOLD:#} — pass {}, partial {}, fail {}, todo {}, compile_error {}\n",
-        report.score, report.max_score, counts[0], counts[1], counts[2], counts[3], counts[4]
+        "{BOLD}Score: {}/{} ({percent} %){BOLD:#}\n",
+        report.score, report.max_score
+    );
+    let mut others: Vec<String> = [
+        ChallengeStatus::Partial,
+        ChallengeStatus::Fail,
+        ChallengeStatus::Todo,
+        ChallengeStatus::CompileError,
+    ]
+    .into_iter()
+    .filter(|&s| count(s) > 0)
+    .map(|s| format!("{} {}", count(s), s.as_str()))
+    .collect();
+    if others.is_empty() {
+        others.push("all done".into());
+    }
+    let _ = writeln!(
+        out,
+        "{} {done} of {total} challenges done ({})",
+        progress_bar(done, total, 20),
+        others.join(", ")
     );
     if let Some((c, q)) = next_step(report) {
+        let dir = dir_hint(c);
+        let _ = writeln!(out, "{BOLD}Next:{BOLD:#} {} {} \"{}\"", c.id, q.id, q.title);
+        let _ = writeln!(out, "  1. read exercises/{dir}/README.md");
+        match first_todo_location(q) {
+            Some(place) => {
+                let _ = writeln!(out, "  2. fill in the `todo!()` at {place}");
+            }
+            None => {
+                let _ = writeln!(out, "  2. fix what the checks above say");
+            }
+        }
         let _ = writeln!(
             out,
-            "Next: {} {} \"{}\" — read exercises/{}/README.md, check it with `cargo test -p {}`, stuck? `cargo run -p grader -- hint {} {}`",
-            c.id,
-            q.id,
-            q.title,
-            dir_hint(c),
-            dir_hint(c),
-            c.id,
-            q.id
+            "  3. check it with `cargo test -p {dir}`; stuck? `cargo run -p grader -- hint {} {}`",
+            c.id, q.id
         );
     }
     out
+}
+
+/// `[████░░░░]`: `done` of `total`, `width` cells.
+fn progress_bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(width);
+    format!("[{}{}]", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// Where the question's first `todo!()` is, from its check's message: the runner reports `todo` as
+/// `not implemented yet (<file>:<line>)`.
+fn first_todo_location(q: &crate::QuestionReport) -> Option<&str> {
+    let message = q.checks.iter().find(|k| k.status == Status::Todo)?.message.as_deref()?;
+    let inner = message.rsplit_once('(')?.1.strip_suffix(')')?;
+    inner.contains(':').then_some(inner)
 }
 
 /// The first question that is not finished, in curriculum order.

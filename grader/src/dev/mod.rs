@@ -1,0 +1,8 @@
+//! `grader dev`: commands for the kit's authors, as rustlings' `dev` commands are.
+//!
+//! - `dev check`: the kit's structure, build-free (run by `.ci/run` and by the kit's tests);
+//! - `dev new cNN-slug "Title"`: scaffolds a challenge that `dev check` accepts.
+
+pub mod check;
+pub mod new;
+mod scan;
