@@ -1,4 +1,4 @@
-//! The command line of GRADER.md.
+//! The command line of docs/GRADER.md.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ pub struct Cli {
 pub enum Format {
     /// A table for people.
     Table,
-    /// The JSON report of GRADER.md.
+    /// The JSON report of docs/GRADER.md.
     Json,
 }
 

@@ -17,7 +17,7 @@ use grader_core::report::{TableOptions, render_table, to_json};
 use std::process::ExitCode;
 use target::{Target, kit_root};
 
-/// GRADER.md: 2 when the grader could not grade.
+/// docs/GRADER.md: 2 when the grader could not grade.
 const CANNOT_GRADE: u8 = 2;
 
 fn main() -> ExitCode {

@@ -1,4 +1,4 @@
-//! The command line of GRADER.md: arguments, exit codes, hints, and the table (snapshot-tested with
+//! The command line of docs/GRADER.md: arguments, exit codes, hints, and the table (snapshot-tested with
 //! insta, durations redacted).
 
 use kit_tests::{grader, kit_root};

@@ -11,7 +11,7 @@ use std::path::Path;
 fn scratch_kit() -> tempfile::TempDir {
     let temp = tempfile::Builder::new().prefix("kit-").tempdir().unwrap();
     let kit = kit_root();
-    for dir in ["exercises", "solutions", "grader/checks", "tests/wrong"] {
+    for dir in ["exercises", "solutions", "grader/checks", "tests/wrong", "docs"] {
         copy_dir(&kit.join(dir), &temp.path().join(dir));
     }
     for file in ["README.md", "Cargo.toml", "Cargo.lock"] {

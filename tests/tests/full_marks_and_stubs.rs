@@ -49,7 +49,7 @@ fn every_stub_scores_zero_with_all_checks_todo() {
     assert_eq!(report.max_score, max);
 }
 
-/// GRADER.md fixes the JSON report's field names: add fields, never rename them.
+/// docs/GRADER.md fixes the JSON report's field names: add fields, never rename them.
 #[test]
 fn the_json_report_has_the_fields_of_the_contract() {
     let output = kit_tests::grader()

@@ -3,7 +3,7 @@
 //! - [`plan`]: a challenge's questions, checks, points, limits and hints (`challenge.toml`);
 //! - [`event`] and [`supervise`]: the protocol with a check runner process, and surviving it;
 //! - [`scoring`]: from outcomes to points;
-//! - [`report`]: the table and the JSON report of GRADER.md;
+//! - [`report`]: the table and the JSON report of docs/GRADER.md;
 //! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions.
 
 pub mod event;

@@ -1,4 +1,4 @@
-//! The JSON report of GRADER.md. Field names are a contract: add fields, never rename them.
+//! The JSON report of docs/GRADER.md. Field names are a contract: add fields, never rename them.
 
 use crate::{ChallengeStatus, Status};
 use serde::{Deserialize, Serialize};

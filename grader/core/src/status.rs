@@ -1,4 +1,4 @@
-//! The statuses of GRADER.md: one per check, one per challenge.
+//! The statuses of docs/GRADER.md: one per check, one per challenge.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -70,7 +70,7 @@ pub enum ChallengeStatus {
 }
 
 impl ChallengeStatus {
-    /// The rule of GRADER.md, from the statuses and scores of a challenge's checks.
+    /// The rule of docs/GRADER.md, from the statuses and scores of a challenge's checks.
     pub fn derive(statuses: &[Status], score: u32, max_score: u32) -> Self {
         if statuses.contains(&Status::CompileError) {
             ChallengeStatus::CompileError

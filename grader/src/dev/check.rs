@@ -13,7 +13,8 @@
 //! - the spec table (`[[spec]]` in `challenge.toml`) covers every check, and its rows name checks of
 //!   their own question and wrong answers that exist;
 //! - at least three wrong answers, each valid against the plan, and every edit applies to the
-//!   solution as it is now.
+//!   solution as it is now;
+//! - `docs/GRADER.md` is the contract, the same as the shared notes' `GRADER.md` beside the kit.
 
 use super::scan;
 use grader_core::ChallengePlan;
@@ -33,7 +34,26 @@ pub fn check(kit: &Path) -> Vec<String> {
     }
     check_root_readme(kit, &plans, &mut problems);
     check_strays(kit, &plans, &mut problems);
+    check_contract(kit, &mut problems);
     problems
+}
+
+/// `docs/GRADER.md` is the contract the code cites: a copy of the project's shared `GRADER.md`,
+/// kept exact (checked where the shared notes sit beside the kit, as in CI).
+fn check_contract(kit: &Path, problems: &mut Vec<String>) {
+    let ours = kit.join("docs/GRADER.md");
+    let Ok(text) = std::fs::read_to_string(&ours) else {
+        return problems.push("docs/GRADER.md: missing: the grader's contract (command line, statuses, JSON report)".into());
+    };
+    let shared = kit.join("../shared/GRADER.md");
+    if let Ok(original) = std::fs::read_to_string(&shared)
+        && original != text
+    {
+        problems.push(format!(
+            "docs/GRADER.md differs from {}: copy it again (the contract is kept exact)",
+            shared.display()
+        ));
+    }
 }
 
 fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>) {

@@ -1,4 +1,4 @@
-//! `--format json`: the report of GRADER.md, pretty-printed.
+//! `--format json`: the report of docs/GRADER.md, pretty-printed.
 
 use crate::Report;
 

@@ -1,4 +1,4 @@
-//! The report formats: a table for people, JSON for machines (GRADER.md).
+//! The report formats: a table for people, JSON for machines (docs/GRADER.md).
 
 mod json;
 mod table;
