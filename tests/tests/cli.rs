@@ -42,7 +42,9 @@ fn arguments_it_cannot_use_exit_2() {
 fn hints_come_one_more_each_time_and_can_start_over() {
     let state = tempfile::tempdir().unwrap();
     let plans = kit_tests::plans();
-    let n = plans.iter().find(|p| p.id == "c04").unwrap().questions[0].hints.len();
+    let n = plans.iter().find(|p| p.id == "c04").unwrap().questions[0]
+        .hints
+        .len();
     assert!(n >= 3, "c04 q1 has a nudge, a middle and nearly the answer");
     let hint = |args: &[&str]| {
         let out = grader()
@@ -88,7 +90,10 @@ fn hints_come_one_more_each_time_and_can_start_over() {
 fn the_table_of_a_fresh_clone_fits_a_screen_and_names_where_to_start() {
     let out = grader().assert().code(1).get_output().stdout.clone();
     let table = String::from_utf8(out).unwrap();
-    assert!(table.lines().count() <= 30, "one screen, 30 lines at most:\n{table}");
+    assert!(
+        table.lines().count() <= 30,
+        "one screen, 30 lines at most:\n{table}"
+    );
     let start = kit_tests::stub_location("exercises/c01-identity/src/q1.rs");
     assert!(table.contains(&start), "names the first stub, {start}:\n{table}");
     insta::with_settings!({ filters => vec![(r"\d+ ms", "[ms]")] }, {

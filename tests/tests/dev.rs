@@ -39,9 +39,16 @@ fn run_on(kit: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// One kind of drift: what it is, how to make it in a scratch kit, what `dev check` must say.
+type Drift<'a> = (&'a str, Box<dyn Fn(&Path) + 'a>, String);
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from:?}: update this test", path.display());
+    assert!(
+        text.contains(from),
+        "{} has no {from:?}: update this test",
+        path.display()
+    );
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
@@ -62,7 +69,7 @@ fn dev_check_names_the_file_and_the_fix_for_each_kind_of_drift() {
     let total = c04.max_score();
     let cases = grader_core::wrong::load_cases(&kit_root(), c04).unwrap();
     let stale = &cases[0];
-    let drifts: Vec<(&str, Box<dyn Fn(&Path)>, String)> = vec![
+    let drifts: Vec<Drift<'_>> = vec![
         (
             "a README total that disagrees",
             Box::new(move |kit| {
@@ -72,7 +79,10 @@ fn dev_check_names_the_file_and_the_fix_for_each_kind_of_drift() {
                     &format!("The checks ({} points)", total + 1),
                 )
             }),
-            format!("exercises/c04-heartbeat/README.md: says `The checks ({} points)`", total + 1),
+            format!(
+                "exercises/c04-heartbeat/README.md: says `The checks ({} points)`",
+                total + 1
+            ),
         ),
         (
             "a stale edit",
@@ -101,7 +111,11 @@ fn dev_check_names_the_file_and_the_fix_for_each_kind_of_drift() {
         (
             "an exercise file with no solution twin",
             Box::new(|kit| {
-                std::fs::write(kit.join("exercises/c04-heartbeat/src/extra.rs"), "pub fn extra() {}\n").unwrap()
+                std::fs::write(
+                    kit.join("exercises/c04-heartbeat/src/extra.rs"),
+                    "pub fn extra() {}\n",
+                )
+                .unwrap()
             }),
             "exercises/c04-heartbeat/src/extra.rs: no twin in solutions/c04-heartbeat/".into(),
         ),
@@ -113,7 +127,10 @@ fn dev_check_names_the_file_and_the_fix_for_each_kind_of_drift() {
         break_it(kit.path());
         let (code, _, stderr) = run_on(kit.path(), &["dev", "check"]);
         assert_eq!(code, 1, "{what}: dev check fails");
-        assert!(stderr.contains(&expected), "{what}: expected `{expected}` in:\n{stderr}");
+        assert!(
+            stderr.contains(&expected),
+            "{what}: expected `{expected}` in:\n{stderr}"
+        );
     }
 }
 
@@ -137,5 +154,9 @@ fn dev_new_scaffolds_a_challenge_that_dev_check_accepts_and_that_grades_as_todo(
     let stub = report(&[]);
     assert_eq!(stub.challenges[0].status, ChallengeStatus::Todo, "{stub:#?}");
     let solution = report(&["--solutions"]);
-    assert_eq!(solution.challenges[0].status, ChallengeStatus::Pass, "{solution:#?}");
+    assert_eq!(
+        solution.challenges[0].status,
+        ChallengeStatus::Pass,
+        "{solution:#?}"
+    );
 }

@@ -86,7 +86,15 @@ fn the_json_report_has_the_fields_of_the_contract() {
     let check = &question["checks"][0];
     assert_eq!(
         keys(check),
-        ["duration_ms", "id", "max_score", "message", "name", "score", "status"]
+        [
+            "duration_ms",
+            "id",
+            "max_score",
+            "message",
+            "name",
+            "score",
+            "status"
+        ]
     );
     assert!(check["message"].is_null(), "a passing check has a null message");
     assert_eq!(challenge["status"], "pass");

@@ -58,10 +58,7 @@ fn a_syntax_error_is_a_compile_error_with_file_and_line() {
     let temp = with_broken_heartbeat("    let x = ;\n    todo!()");
     grade_and_check(&temp, |status, message| {
         assert_eq!(status, Status::CompileError);
-        assert!(
-            message.contains(&c04_stub()),
-            "file and line in: {message}"
-        );
+        assert!(message.contains(&c04_stub()), "file and line in: {message}");
         assert!(
             message.starts_with("error"),
             "the compiler's error first: {message}"

@@ -30,8 +30,15 @@ fn cargo_test_on_a_stub_reports_each_check_as_not_implemented_yet() {
         "not implemented yet ({})",
         kit_tests::stub_location("exercises/c04-heartbeat/src/lib.rs")
     );
-    let checks = kit_tests::plans().iter().find(|p| p.id == "c04").map_or(0, |p| p.checks().count());
-    assert_eq!(text.matches(&stub).count(), checks, "every check of c04 names {stub}:\n{text}");
+    let checks = kit_tests::plans()
+        .iter()
+        .find(|p| p.id == "c04")
+        .map_or(0, |p| p.checks().count());
+    assert_eq!(
+        text.matches(&stub).count(),
+        checks,
+        "every check of c04 names {stub}:\n{text}"
+    );
     assert_eq!(
         text.matches("panicked").count(),
         0,

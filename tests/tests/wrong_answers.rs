@@ -10,9 +10,8 @@
 
 use grader_core::Status;
 use grader_core::wrong::{self, WrongCase};
-use kit_tests::{check_name, grade_json, kit_root, plans};
+use kit_tests::{check_name, copy_dir, grade_json, kit_root, plans};
 use std::collections::BTreeSet;
-use std::path::Path;
 
 struct Case {
     challenge: String,
@@ -61,27 +60,6 @@ fn rounds() -> Vec<Vec<Case>> {
         .collect()
 }
 
-/// Makes `to` a copy of `from`, writing only the files whose content differs (so cargo's
-/// fingerprints stay valid for the rest).
-fn sync_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            sync_dir(&entry.path(), &target);
-        } else {
-            write_if_changed(&target, &std::fs::read(entry.path()).unwrap());
-        }
-    }
-}
-
-fn write_if_changed(path: &Path, bytes: &[u8]) {
-    if std::fs::read(path).ok().as_deref() != Some(bytes) {
-        std::fs::write(path, bytes).unwrap();
-    }
-}
-
 #[test]
 fn each_wrong_answer_loses_exactly_the_checks_it_breaks() {
     let kit = kit_root();
@@ -92,9 +70,9 @@ fn each_wrong_answer_loses_exactly_the_checks_it_breaks() {
             // Edit a scratch copy, then sync it into the submission: unchanged files keep their
             // timestamps.
             let scratch = tempfile::tempdir().unwrap();
-            sync_dir(&kit.join("solutions").join(&case.dir), scratch.path());
+            copy_dir(&kit.join("solutions").join(&case.dir), scratch.path());
             case.case.apply(scratch.path()).unwrap_or_else(|e| panic!("{e}"));
-            sync_dir(scratch.path(), &submission.join(&case.dir));
+            copy_dir(scratch.path(), &submission.join(&case.dir));
         }
         let only: Vec<&str> = round.iter().map(|c| c.challenge.as_str()).collect();
         let (report, _) = grade_json(&[
@@ -114,7 +92,14 @@ fn each_wrong_answer_loses_exactly_the_checks_it_breaks() {
                 let details: Vec<String> = challenge
                     .checks()
                     .filter(|k| k.status != Status::Pass)
-                    .map(|k| format!("    {} {}: {}", k.status, k.name, k.message.clone().unwrap_or_default()))
+                    .map(|k| {
+                        format!(
+                            "    {} {}: {}",
+                            k.status,
+                            k.name,
+                            k.message.clone().unwrap_or_default()
+                        )
+                    })
                     .collect();
                 problems.push(format!(
                     "{} {} ({}): expected to lose {:?}, lost {:?}\n{}",

@@ -93,13 +93,19 @@ impl WrongCase {
         let mut problems = Vec::new();
         let here = self.path.display();
         if self.why.trim().is_empty() {
-            problems.push(format!("{here}: `why` is empty: say the learner's mistake in one sentence"));
+            problems.push(format!(
+                "{here}: `why` is empty: say the learner's mistake in one sentence"
+            ));
         }
         if self.edits.is_empty() {
-            problems.push(format!("{here}: no [[edit]]: a wrong answer changes the solution"));
+            problems.push(format!(
+                "{here}: no [[edit]]: a wrong answer changes the solution"
+            ));
         }
         if self.fails.is_empty() {
-            problems.push(format!("{here}: `fails` is empty: a wrong answer loses at least one check"));
+            problems.push(format!(
+                "{here}: `fails` is empty: a wrong answer loses at least one check"
+            ));
         }
         let Some(question) = plan.question(&self.question) else {
             problems.push(format!(
@@ -125,8 +131,14 @@ impl WrongCase {
     pub fn apply(&self, crate_dir: &Path) -> Result<(), String> {
         for (i, edit) in self.edits.iter().enumerate() {
             let file = crate_dir.join(&edit.file);
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| format!("{}: edit {}: cannot read {}: {e}", self.path.display(), i + 1, edit.file))?;
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                format!(
+                    "{}: edit {}: cannot read {}: {e}",
+                    self.path.display(),
+                    i + 1,
+                    edit.file
+                )
+            })?;
             let text = apply_edit(&text, edit)
                 .map_err(|e| format!("{}: edit {} of {}: {e}", self.path.display(), i + 1, edit.file))?;
             std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -190,12 +202,23 @@ mod tests {
 
     #[test]
     fn an_edit_replaces_its_one_match() {
-        assert_eq!(apply_edit("a\nb\nc\n", &edit("b\n", "B\nB\n")).unwrap(), "a\nB\nB\nc\n");
+        assert_eq!(
+            apply_edit("a\nb\nc\n", &edit("b\n", "B\nB\n")).unwrap(),
+            "a\nB\nB\nc\n"
+        );
     }
 
     #[test]
     fn an_edit_that_matches_no_place_or_two_is_refused() {
-        assert!(apply_edit("a\n", &edit("z\n", "")).unwrap_err().contains("does not match"));
-        assert!(apply_edit("a\na\n", &edit("a\n", "")).unwrap_err().contains("matches 2 times"));
+        assert!(
+            apply_edit("a\n", &edit("z\n", ""))
+                .unwrap_err()
+                .contains("does not match")
+        );
+        assert!(
+            apply_edit("a\na\n", &edit("a\n", ""))
+                .unwrap_err()
+                .contains("matches 2 times")
+        );
     }
 }

@@ -43,7 +43,9 @@ pub fn check(kit: &Path) -> Vec<String> {
 fn check_contract(kit: &Path, problems: &mut Vec<String>) {
     let ours = kit.join("docs/GRADER.md");
     let Ok(text) = std::fs::read_to_string(&ours) else {
-        return problems.push("docs/GRADER.md: missing: the grader's contract (command line, statuses, JSON report)".into());
+        return problems.push(
+            "docs/GRADER.md: missing: the grader's contract (command line, statuses, JSON report)".into(),
+        );
     };
     let shared = kit.join("../shared/GRADER.md");
     if let Ok(original) = std::fs::read_to_string(&shared)
@@ -66,13 +68,19 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
         ));
     }
     if !checks_dir.ends_with(&plan.dir) {
-        problems.push(format!("{toml}: it sits in the wrong folder: move it to grader/checks/{}/", plan.dir));
+        problems.push(format!(
+            "{toml}: it sits in the wrong folder: move it to grader/checks/{}/",
+            plan.dir
+        ));
     }
     check_suite(kit, plan, &checks_dir, problems);
     check_checks_manifest(kit, plan, &checks_dir, problems);
     let exercise = kit.join("exercises").join(&plan.dir);
     let solution = kit.join("solutions").join(&plan.dir);
-    for (dir, package) in [(&exercise, plan.dir.clone()), (&solution, format!("{}-solution", plan.dir))] {
+    for (dir, package) in [
+        (&exercise, plan.dir.clone()),
+        (&solution, format!("{}-solution", plan.dir)),
+    ] {
         match scan::package_name(&dir.join("Cargo.toml")) {
             Ok(name) if name == package => {}
             Ok(name) => problems.push(format!(
@@ -167,7 +175,13 @@ fn check_checks_manifest(kit: &Path, plan: &ChallengePlan, checks_dir: &Path, pr
 }
 
 /// Same files under `src/`, same public items, and a `todo!()` in every stub.
-fn check_mirror(kit: &Path, plan: &ChallengePlan, exercise: &Path, solution: &Path, problems: &mut Vec<String>) {
+fn check_mirror(
+    kit: &Path,
+    plan: &ChallengePlan,
+    exercise: &Path,
+    solution: &Path,
+    problems: &mut Vec<String>,
+) {
     let files = |root: &Path| -> BTreeSet<PathBuf> {
         scan::rust_files(&root.join("src"))
             .into_iter()
@@ -196,19 +210,16 @@ fn check_mirror(kit: &Path, plan: &ChallengePlan, exercise: &Path, solution: &Pa
         let ex_text = std::fs::read_to_string(exercise.join(file)).unwrap_or_default();
         let sol_text = std::fs::read_to_string(solution.join(file)).unwrap_or_default();
         let (ex_items, sol_items) = (scan::public_items(&ex_text), scan::public_items(&sol_text));
-        for item in ex_items.difference(&sol_items) {
-            problems.push(format!(
-                "{}: declares `{item}`, which {} does not: the exercise and its solution have the same public API",
-                rel(kit, &exercise.join(file)),
-                rel(kit, &solution.join(file))
-            ));
-        }
-        for item in sol_items.difference(&ex_items) {
-            problems.push(format!(
-                "{}: declares `{item}`, which {} does not: the exercise and its solution have the same public API",
-                rel(kit, &solution.join(file)),
-                rel(kit, &exercise.join(file))
-            ));
+        let (ex_path, sol_path) = (rel(kit, &exercise.join(file)), rel(kit, &solution.join(file)));
+        for (has, lacks, items, others) in [
+            (&ex_path, &sol_path, &ex_items, &sol_items),
+            (&sol_path, &ex_path, &sol_items, &ex_items),
+        ] {
+            for item in items.difference(others) {
+                problems.push(format!(
+                    "{has}: declares `{item}`, which {lacks} does not: the exercise and its solution have the same public API"
+                ));
+            }
         }
         if scan::code_of(&ex_text) != scan::code_of(&sol_text) {
             if scan::has_todo(&ex_text) {
@@ -233,7 +244,9 @@ fn check_mirror(kit: &Path, plan: &ChallengePlan, exercise: &Path, solution: &Pa
 fn check_readme(kit: &Path, plan: &ChallengePlan, readme: &Path, problems: &mut Vec<String>) {
     let here = rel(kit, readme);
     let Ok(text) = std::fs::read_to_string(readme) else {
-        return problems.push(format!("{here}: missing: every challenge has a README (question, concept, hints)"));
+        return problems.push(format!(
+            "{here}: missing: every challenge has a README (question, concept, hints)"
+        ));
     };
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let total = plan.max_score();
@@ -270,7 +283,10 @@ fn check_spec(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>) {
     for (i, row) in plan.spec.iter().enumerate() {
         let row_name = format!("{here}: [[spec]] {} ({:?})", i + 1, short(&row.says));
         if plan.question(&row.question).is_none() {
-            problems.push(format!("{row_name}: question `{}` is not in the plan", row.question));
+            problems.push(format!(
+                "{row_name}: question `{}` is not in the plan",
+                row.question
+            ));
         }
         if row.checks.is_empty() {
             problems.push(format!(
@@ -345,7 +361,13 @@ fn check_root_readme(kit: &Path, plans: &[ChallengePlan], problems: &mut Vec<Str
             ));
             continue;
         };
-        let last = row.trim().trim_end_matches('|').rsplit('|').next().unwrap_or("").trim();
+        let last = row
+            .trim()
+            .trim_end_matches('|')
+            .rsplit('|')
+            .next()
+            .unwrap_or("")
+            .trim();
         if last.parse::<u32>().ok() != Some(plan.max_score()) {
             problems.push(format!(
                 "README.md: the row of {} says {last:?} points; challenge.toml's checks add up to {}",

@@ -48,9 +48,11 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
     for (path, template) in files {
         let path = kit.join(vars.fill(path));
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&path, vars.fill(template)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, vars.fill(template))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }
     add_readme_row(kit, &vars)?;
@@ -60,14 +62,24 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
 
 /// `c10-echo` → (`c10`, `echo`).
 fn parse_name(name: &str) -> Result<(String, String), String> {
-    let usage = || format!("`{name}` is not a challenge name: write cNN-slug, e.g. c10-echo (lower case, digits, dashes)");
+    let usage = || {
+        format!(
+            "`{name}` is not a challenge name: write cNN-slug, e.g. c10-echo (lower case, digits, dashes)"
+        )
+    };
     let (id, slug) = name.split_once('-').ok_or_else(usage)?;
     let id_ok = id.len() == 3 && id.starts_with('c') && id[1..].chars().all(|c| c.is_ascii_digit());
     let slug_ok = !slug.is_empty()
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
-    if id_ok && slug_ok { Ok((id.to_string(), slug.to_string())) } else { Err(usage()) }
+    if id_ok && slug_ok {
+        Ok((id.to_string(), slug.to_string()))
+    } else {
+        Err(usage())
+    }
 }
 
 /// Adds the challenge's row after the last row of the root README's challenges table.
@@ -323,7 +335,9 @@ mod tests {
     fn names_are_cnn_dash_slug() {
         assert_eq!(parse_name("c10-echo").unwrap(), ("c10".into(), "echo".into()));
         assert_eq!(parse_name("c13-reliable-udp").unwrap().1, "reliable-udp");
-        for bad in ["c1-echo", "c10", "c10-", "C10-echo", "c10-Echo", "x10-echo", "c10--"] {
+        for bad in [
+            "c1-echo", "c10", "c10-", "C10-echo", "c10-Echo", "x10-echo", "c10--",
+        ] {
             assert!(parse_name(bad).is_err(), "{bad}");
         }
     }

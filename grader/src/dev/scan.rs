@@ -9,7 +9,9 @@ pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.filter_map(|e| e.ok()) {
             let path = entry.path();
             if path.is_dir() {
@@ -55,7 +57,9 @@ pub fn public_items(text: &str) -> BTreeSet<String> {
         };
         let mut words = rest.split_whitespace().peekable();
         while let Some(&w) = words.peek() {
-            if matches!(w, "async" | "unsafe" | "const" | "extern") && words.clone().nth(1).is_some_and(|n| n == "fn") {
+            if matches!(w, "async" | "unsafe" | "const" | "extern")
+                && words.clone().nth(1).is_some_and(|n| n == "fn")
+            {
                 words.next();
             } else {
                 break;
@@ -66,7 +70,10 @@ pub fn public_items(text: &str) -> BTreeSet<String> {
             "fn" | "struct" | "enum" | "trait" | "type" | "const" | "static" | "mod" => {
                 words.next().map(|name| format!("{kind} {}", ident(name)))
             }
-            "use" => Some(format!("use {}", rest.trim_start_matches("use ").trim_end_matches(';').trim())),
+            "use" => Some(format!(
+                "use {}",
+                rest.trim_start_matches("use ").trim_end_matches(';').trim()
+            )),
             field if field.ends_with(':') => Some(format!("field {}", ident(field))),
             _ => None,
         };
@@ -149,7 +156,10 @@ mod tests {
     fn public_items_are_named_by_kind() {
         let text = "pub async fn serve(l: L) {}\npub struct Visit {\n    pub port: u16,\n}\npub(crate) fn hidden() {}\n// pub fn commented() {}\npub use given::{a, b};\n";
         let items: Vec<String> = public_items(text).into_iter().collect();
-        assert_eq!(items, ["field port", "fn serve", "struct Visit", "use given::{a, b}"]);
+        assert_eq!(
+            items,
+            ["field port", "fn serve", "struct Visit", "use given::{a, b}"]
+        );
     }
 
     #[test]

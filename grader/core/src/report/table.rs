@@ -167,7 +167,12 @@ fn progress_bar(done: usize, total: usize, width: usize) -> String {
 /// Where the question's first `todo!()` is, from its check's message: the runner reports `todo` as
 /// `not implemented yet (<file>:<line>)`.
 fn first_todo_location(q: &crate::QuestionReport) -> Option<&str> {
-    let message = q.checks.iter().find(|k| k.status == Status::Todo)?.message.as_deref()?;
+    let message = q
+        .checks
+        .iter()
+        .find(|k| k.status == Status::Todo)?
+        .message
+        .as_deref()?;
     let inner = message.rsplit_once('(')?.1.strip_suffix(')')?;
     inner.contains(':').then_some(inner)
 }
