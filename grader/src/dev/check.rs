@@ -11,7 +11,7 @@
 //! - the challenge's README states the plan's total (`The checks (N points)`) and no other total for
 //!   a question, and the root README's table row says the same;
 //! - the spec table (`[[spec]]` in `challenge.toml`) covers every check, and its rows name checks of
-//!   their own question and wrong answers that exist;
+//!   their own question and wrong answers that exist and lose at least one of those checks;
 //! - at least three wrong answers, each valid against the plan, and every edit applies to the
 //!   solution as it is now;
 //! - `docs/GRADER.md` is the contract, the same as the shared notes' `GRADER.md` beside the kit.
@@ -276,8 +276,8 @@ fn check_readme(kit: &Path, plan: &ChallengePlan, readme: &Path, problems: &mut 
 /// Every check is guarded by a row; rows name checks of their question and wrong answers that exist.
 fn check_spec(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>) {
     let here = format!("grader/checks/{}/challenge.toml", plan.dir);
-    let cases: BTreeSet<String> = wrong::load_cases(kit, plan)
-        .map(|cases| cases.into_iter().map(|c| c.name).collect())
+    let cases: BTreeMap<String, Vec<String>> = wrong::load_cases(kit, plan)
+        .map(|cases| cases.into_iter().map(|c| (c.name, c.fails)).collect())
         .unwrap_or_default();
     let mut covered = BTreeSet::new();
     for (i, row) in plan.spec.iter().enumerate() {
@@ -306,11 +306,16 @@ fn check_spec(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>) {
             }
         }
         for case in &row.wrong {
-            if !cases.contains(case) {
-                problems.push(format!(
+            match cases.get(case) {
+                None => problems.push(format!(
                     "{row_name}: wrong answer `{case}` does not exist: add tests/wrong/{}/{case}.toml",
                     plan.dir
-                ));
+                )),
+                Some(fails) if !fails.iter().any(|id| row.checks.contains(id)) => problems.push(format!(
+                    "{row_name}: wrong answer `{case}` loses none of this row's checks ({}): name it where it is caught",
+                    row.checks.join(", ")
+                )),
+                Some(_) => {}
             }
         }
     }
