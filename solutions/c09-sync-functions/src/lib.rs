@@ -55,8 +55,9 @@ pub fn hello_world() -> impl Future<Output = &'static str> {
 /// Q2: runs the blocking function `f` **without stalling the runtime**, the counterpart of Twisted's
 /// `deferToThread(f)`: while `f` sleeps or crunches, the runtime's other tasks keep running, even on
 /// a runtime with a single thread. Resolves to what `f` returns: `Ok(value)`, or
-/// `Err(BlockingError::Failed(e))` when `f` returns `Err(e)`, or `Err(BlockingError::Panicked(..))`
-/// when `f` panics — never a panic of its own.
+/// `Err(BlockingError::Failed(e))` when `f` returns `Err(e)`, or
+/// `Err(BlockingError::Panicked(message))` with the panic's text when `f` panics (never a panic of
+/// its own), or `Err(BlockingError::Cancelled)` when the runtime has shut down before `f` could run.
 pub async fn to_future<T, E, F>(f: F) -> Result<T, BlockingError<E>>
 where
     F: FnOnce() -> Result<T, E> + Send + 'static,

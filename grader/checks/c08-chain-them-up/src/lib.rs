@@ -151,41 +151,58 @@ async fn errors_reach_the_end(question: Question) -> Outcome {
 }
 
 /// Checks that d3 gets d2's outcome: on the success path, where d2 changes the value, and on the
-/// error path, where d2 takes care of the failure.
+/// error path, where d2 takes care of the failure. The values differ from the `test` and `boom` of
+/// the other checks, so that an answer that spells them out cannot pass.
 async fn relay(question: Question) -> Outcome {
     let (d1, d2, d3) = (Deferred::new(), Deferred::new(), Deferred::new());
     d2.add_callback(|value| Ok(format!("{value}, passed on by d2")));
     question.link(&d1, &d2, &d3)?;
-    d1.callback("test");
+    d1.callback("ping");
     expect_d3(
         question,
-        "d2 turns `test` into `test, passed on by d2`",
-        Ok("test, passed on by d2".into()),
+        "d1 fires with `ping` and d2 turns it into `ping, passed on by d2`",
+        (Ok("ping".into()), Ok("ping, passed on by d2".into())),
         d3.result(),
     )?;
 
     let (d1, d2, d3) = (Deferred::new(), Deferred::new(), Deferred::new());
     d2.add_errback(|failure| Ok(format!("d2 took care of {failure}")));
     question.link(&d1, &d2, &d3)?;
-    d1.errback(Failure::new("boom"));
+    d1.errback(Failure::new("jammed"));
     expect_d3(
         question,
-        "d1 fails with `boom` and d2 takes care of it",
-        Ok("d2 took care of [Failure: boom]".into()),
+        "d1 fails with `jammed` and d2 takes care of it",
+        (
+            Err(Failure::new("jammed")),
+            Ok("d2 took care of [Failure: jammed]".into()),
+        ),
         d3.result(),
     )
 }
 
-fn expect_d3(question: Question, setup: &str, expected: StageOutcome, got: Option<StageOutcome>) -> Outcome {
-    if got.as_ref() == Some(&expected) {
+/// Fails unless d3 holds d2's outcome; `(d1's, d2's)` outcomes tell a fan-out from other mistakes.
+fn expect_d3(
+    question: Question,
+    setup: &str,
+    (from_d1, from_d2): (StageOutcome, StageOutcome),
+    got: Option<StageOutcome>,
+) -> Outcome {
+    let Some(got) = got else {
+        return fail(format!(
+            "with {}, when {setup}, d3 must get d2's outcome {from_d2:?}; d3 never fired",
+            question.name()
+        ));
+    };
+    if got == from_d2 {
         return Ok(());
     }
-    let hint = match &got {
-        None => "d3 never fired".to_string(),
-        Some(outcome) => format!("d3 got {outcome:?}"),
+    let cause = if got == from_d1 {
+        ": that is d1's outcome, so d3 is linked to d1 rather than to d2"
+    } else {
+        ""
     };
     fail(format!(
-        "with {}, when {setup}, d3 must get d2's outcome {expected:?}; {hint} (is d3 linked to d2, or to d1?)",
+        "with {}, when {setup}, d3 must get d2's outcome {from_d2:?}; it got {got:?}{cause}",
         question.name()
     ))
 }
