@@ -1,0 +1,187 @@
+//! Q2, the limit: how many requests are in flight at the server, and when they start.
+
+use crate::support::{
+    DOWNLOAD_LIMIT, Line, expect_lines_any_order, expect_peak, gcc_server, ms, path_of, run_download,
+    sized_server,
+};
+use challenge::download;
+use harness::rawhttp::{RawHttp, Reply, Visit};
+use harness::tokio::time::{Duration, Instant, sleep, timeout};
+use harness::{Failure, Outcome, fail};
+
+pub async fn peak_two() -> Outcome {
+    let (server, urls) = gcc_server(|_| ms(50)).await?;
+    run_download(&urls, 2).await?;
+    expect_peak(&server, urls.len(), 2)
+}
+
+pub async fn peak_other() -> Outcome {
+    // Three independent runs side by side, each against its own server; 100 ms answers leave time
+    // for every request allowed to be in flight to get there, even on a busy machine.
+    let scenario = |n: usize, max_run: usize| async move {
+        let (server, urls) = sized_server(n, ms(100)).await?;
+        run_download(&urls, max_run).await?;
+        expect_peak(&server, n, max_run)
+    };
+    let (one, three, five) = harness::tokio::join!(scenario(3, 1), scenario(7, 3), scenario(4, 5));
+    let failures: Vec<Failure> = [one, three, five].into_iter().filter_map(Result::err).collect();
+    match failures.iter().find(|f| matches!(f, Failure::Timeout(_))) {
+        Some(timeout) => Err(timeout.clone()),
+        None if failures.is_empty() => Ok(()),
+        None => fail(
+            failures
+                .iter()
+                .map(|f| match f {
+                    Failure::Fail(m) | Failure::Timeout(m) => m.as_str(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    }
+}
+
+/// How long `zero_max_run` waits for the first request before it calls `download` stuck.
+const FIRST_REQUEST_PATIENCE: Duration = Duration::from_secs(1);
+
+pub async fn zero_max_run() -> Outcome {
+    let (server, urls) = sized_server(3, ms(30)).await?;
+    let mut out = Vec::new();
+    let call = timeout(DOWNLOAD_LIMIT, download(&urls, 0, &mut out));
+    // `Semaphore::new(0)` never gives a permit: no request ever leaves. Say so as soon as it is
+    // clear, rather than at the end of the 2 s.
+    let stuck = async {
+        sleep(FIRST_REQUEST_PATIENCE).await;
+        if !server.visits().is_empty() {
+            // Requests are going out: `call` decides.
+            std::future::pending::<()>().await;
+        }
+    };
+    let result = harness::tokio::select! {
+        result = call => result,
+        () = stuck => {
+            return fail(format!(
+                "with max_run = 0, which counts as 1, expected the requests to go one at a time; {} s after \
+                 download was called, not one had reached the server (does a semaphore with 0 permits wait \
+                 forever?)",
+                FIRST_REQUEST_PATIENCE.as_secs()
+            ));
+        }
+    };
+    let lines: Vec<String> = match result {
+        Err(_) => {
+            return Err(Failure::Timeout(format!(
+                "download(3 URLs, max_run = 0) did not return within 2 s; it had printed {:?}",
+                String::from_utf8_lossy(&out)
+            )));
+        }
+        Ok(Err(e)) => {
+            return fail(format!(
+                "with max_run = 0, which counts as 1, expected a line per URL; download returned an error: {e}"
+            ));
+        }
+        Ok(Ok(())) => String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    };
+    expect_peak(&server, urls.len(), 0)?;
+    let expected: Vec<Line> = urls.iter().map(|u| Line::size(u, 1_048_576)).collect();
+    expect_lines_any_order("with max_run = 0", &expected, &lines)
+}
+
+pub async fn all_requested() -> Outcome {
+    let (server, urls) = gcc_server(|_| ms(10)).await?;
+    run_download(&urls, 2).await?;
+    let visits = server.visits();
+    let wrong: Vec<String> = urls
+        .iter()
+        .map(|u| path_of(u))
+        .filter_map(|path| {
+            let n = server.count(&path);
+            (n != 1).then(|| format!("{path} requested {n} times"))
+        })
+        .collect();
+    if !wrong.is_empty() || visits.len() != urls.len() {
+        return fail(format!(
+            "expected each of the {} URLs requested once ({} requests in all); {}{} requests arrived",
+            urls.len(),
+            urls.len(),
+            if wrong.is_empty() {
+                String::new()
+            } else {
+                wrong.join(", ") + "; "
+            },
+            visits.len()
+        ));
+    }
+    Ok(())
+}
+
+pub async fn slow_no_block() -> Outcome {
+    // max_run = 2; the first URL answers after 400 ms, the four others after 20 ms each. With a
+    // slot freed as each response arrives, the four quick ones go through the other slot one after
+    // the other (0, 20, 40, 60 ms, plus the client's own time) while the slow one is still pending.
+    let quick = ["/q1", "/q2", "/q3", "/q4"];
+    let mut routes = vec![("/slow", Reply::sized(1_048_576).delay(ms(400)))];
+    routes.extend(quick.iter().map(|p| (*p, Reply::sized(1_048_576).delay(ms(20)))));
+    let server = RawHttp::start(routes).await?;
+    let urls: Vec<String> = std::iter::once("/slow")
+        .chain(quick)
+        .map(|p| server.url(p))
+        .collect();
+    run_download(&urls, 2).await?;
+    let visits = server.visits();
+    let Some(slow_answered) = visits.iter().find(|v| v.path == "/slow").and_then(|v| v.answered) else {
+        return fail("with max_run = 2, expected the slow URL (the first) to be requested; it never was");
+    };
+    let late: Vec<&str> = quick
+        .iter()
+        .filter(|p| !visits.iter().any(|v| v.path == **p && v.arrived < slow_answered))
+        .copied()
+        .collect();
+    if late.is_empty() {
+        Ok(())
+    } else {
+        fail(format!(
+            "with max_run = 2, one slow response (400 ms) and four quick ones (20 ms), expected the \
+             quick ones to go through the free slot while the slow one was pending; {late:?} only \
+             started after it (does a slow request hold up the others, as `buffered` or batches do?)"
+        ))
+    }
+}
+
+/// From the first request's arrival to the last answer, at the server.
+fn server_span(visits: &[Visit]) -> Option<Duration> {
+    let first = visits.iter().map(|v| v.arrived).min()?;
+    let last = visits.iter().map(|v| v.answered).max()??;
+    Some(last.duration_since(first))
+}
+
+pub async fn total_time() -> Outcome {
+    let delay = ms(50);
+    let (server, urls) = gcc_server(|_| delay).await?;
+    let started = Instant::now();
+    run_download(&urls, 2).await?;
+    let wall = started.elapsed();
+    // 7 URLs, 2 at a time: 4 rounds of 50 ms. One at a time would take 7 rounds, no limit 1.
+    let rounds = urls.len().div_ceil(2) as u32;
+    let expected = delay * rounds;
+    let Some(span) = server_span(&server.visits()) else {
+        return fail(
+            "7 URLs, max_run = 2: expected the server to be busy about 200 ms; no request reached it",
+        );
+    };
+    let low = expected - ms(5);
+    let high = expected + delay * 2;
+    if span >= low && span < high {
+        Ok(())
+    } else {
+        fail(format!(
+            "7 URLs, max_run = 2, each answered after 50 ms: expected the server to be busy about \
+             {} ms (4 rounds), it was busy {} ms (download took {} ms)",
+            expected.as_millis(),
+            span.as_millis(),
+            wall.as_millis()
+        ))
+    }
+}

@@ -1,0 +1,240 @@
+//! Q2, the lines: their order, and what failed requests, bad statuses, missing lengths and
+//! unread bodies print.
+
+use crate::support::{
+    DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order, gcc_paths,
+    gcc_server, ms, run_download,
+};
+use challenge::{download, gcc_urls};
+use harness::rawhttp::{RawHttp, Reply};
+use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use harness::tokio::net::TcpListener;
+use harness::tokio::sync::oneshot;
+use harness::tokio::task::JoinHandle;
+use harness::tokio::time::{Duration, sleep, timeout};
+use harness::{Failure, Outcome, fail};
+
+/// The expected lines for `urls` of `gcc_server`.
+fn gcc_lines(urls: &[String]) -> Vec<Line> {
+    urls.iter()
+        .zip(GCC_SIZES)
+        .map(|(url, bytes)| Line::size(url, bytes))
+        .collect()
+}
+
+pub async fn lines_in_order() -> Outcome {
+    // Every request in flight at once, the first answered last (210 ms, 180 ms, … 30 ms): the
+    // responses arrive in the reverse of the input order, and the lines must still follow the input.
+    let (_server, urls) = gcc_server(|i| ms(30 * (7 - i as u64))).await?;
+    let lines = run_download(&urls, 7).await?;
+    expect_lines_in_order(
+        "responses arriving in reverse order, max_run = 7",
+        &gcc_lines(&urls),
+        &lines,
+    )
+}
+
+/// A URL on a port where nothing listens: bind one, note it, let it go.
+async fn refused_url(path: &str) -> Outcome<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .or_else(|e| fail(format!("the harness could not bind 127.0.0.1:0: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .or_else(|e| fail(format!("the harness has no local address: {e}")))?;
+    Ok(format!("http://{addr}{path}"))
+}
+
+pub async fn error_terminates() -> Outcome {
+    // The fifth tarball's server reads the request and hangs up without a word; the third one is on
+    // a port that refuses connections.
+    let paths = gcc_paths();
+    let routes = paths.iter().zip(GCC_SIZES).enumerate().map(|(i, (path, bytes))| {
+        let reply = if i == 4 {
+            Reply::Drop
+        } else {
+            Reply::sized(bytes).delay(ms(10))
+        };
+        (path.as_str(), reply)
+    });
+    let server = RawHttp::start(routes).await?;
+    let mut urls = gcc_urls(&server.url(""));
+    urls[2] = refused_url(&paths[2]).await?;
+    let lines = run_download(&urls, 2).await?;
+    let mut expected = gcc_lines(&urls);
+    expected[2] = Line::new(&urls[2], Want::Error);
+    expected[4] = Line::new(&urls[4], Want::Error);
+    expect_lines_any_order(
+        "with the third URL refusing connections and the fifth hanging up without an answer",
+        &expected,
+        &lines,
+    )
+}
+
+pub async fn status_error() -> Outcome {
+    let server = RawHttp::start([
+        ("/a.tar.gz", Reply::sized(1_048_576)),
+        ("/broken.tar.gz", Reply::sized(2_000_000).status(500)),
+        ("/c.tar.gz", Reply::sized(104_857)),
+    ])
+    .await?;
+    // `/missing.tar.gz` has no route: a 404 with a short page.
+    let urls: Vec<String> = ["/a.tar.gz", "/missing.tar.gz", "/broken.tar.gz", "/c.tar.gz"]
+        .iter()
+        .map(|p| server.url(p))
+        .collect();
+    let lines = run_download(&urls, 2).await?;
+    let expected = [
+        Line::size(&urls[0], 1_048_576),
+        Line::new(&urls[1], Want::Error),
+        Line::new(&urls[2], Want::Error),
+        Line::size(&urls[3], 104_857),
+    ];
+    expect_lines_any_order(
+        "with the second URL answered `404 Not Found` and the third `500 Internal Server Error` \
+         (a status that is not a success is an error line, and its Content-Length is not a size)",
+        &expected,
+        &lines,
+    )
+}
+
+pub async fn unknown_length() -> Outcome {
+    let server = RawHttp::start([
+        ("/a.tar.gz", Reply::sized(1_048_576)),
+        ("/b.tar.gz", Reply::ok(vec![b'x'; 1000]).without_length()),
+        ("/c.tar.gz", Reply::sized(104_857)),
+    ])
+    .await?;
+    let urls: Vec<String> = ["/a.tar.gz", "/b.tar.gz", "/c.tar.gz"]
+        .iter()
+        .map(|p| server.url(p))
+        .collect();
+    let lines = run_download(&urls, 2).await?;
+    let expected = [
+        Line::size(&urls[0], 1_048_576),
+        Line::new(&urls[1], Want::Unknown),
+        Line::size(&urls[2], 104_857),
+    ];
+    expect_lines_any_order(
+        "with the second response sent without Content-Length (its body ends at the close)",
+        &expected,
+        &lines,
+    )
+}
+
+/// 10 GiB: a body no check could wait for.
+const HUGE: u64 = 10 * 1024 * 1024 * 1024;
+
+/// Stops the server's task when the check ends.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A server that answers every request with the head of a 10 GiB response and then sends nothing,
+/// keeping the connection open until the client closes it. Returns its URL and a receiver that
+/// fires once the first head has been sent.
+async fn endless_body_server() -> Outcome<(String, oneshot::Receiver<()>, AbortOnDrop)> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .or_else(|e| fail(format!("the harness could not bind 127.0.0.1:0: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .or_else(|e| fail(format!("the harness has no local address: {e}")))?;
+    let (sent_tx, sent) = oneshot::channel();
+    let task = harness::tokio::spawn(async move {
+        let mut sent_tx = Some(sent_tx);
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let signal = sent_tx.take();
+            harness::tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
+                    match stream.read(&mut buf).await {
+                        Ok(n @ 1..) => head.extend_from_slice(&buf[..n]),
+                        _ => return,
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {HUGE}\r\n\r\n"
+                );
+                if stream.write_all(answer.as_bytes()).await.is_err() {
+                    return;
+                }
+                if let Some(tx) = signal {
+                    let _ = tx.send(());
+                }
+                // The body never comes; wait for the client to close (or reset) the connection.
+                while let Ok(1..) = stream.read(&mut buf).await {}
+            });
+        }
+    });
+    Ok((
+        format!("http://{addr}/gcc-huge/gcc-huge.tar.gz"),
+        sent,
+        AbortOnDrop(task),
+    ))
+}
+
+/// How long after the 10 GiB head `download` may take to return.
+const AFTER_HEAD: Duration = Duration::from_secs(1);
+
+pub async fn body_unread() -> Outcome {
+    let (huge, head_sent, _endless) = endless_body_server().await?;
+    let server = RawHttp::start([
+        ("/a.tar.gz", Reply::sized(1_048_576).delay(ms(20))),
+        ("/c.tar.gz", Reply::sized(104_857).delay(ms(20))),
+    ])
+    .await?;
+    let urls = vec![huge, server.url("/a.tar.gz"), server.url("/c.tar.gz")];
+    let mut out = Vec::new();
+    let call = timeout(DOWNLOAD_LIMIT, download(&urls, 2, &mut out));
+    let stuck = async {
+        if head_sent.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        sleep(AFTER_HEAD).await;
+    };
+    let result = harness::tokio::select! {
+        result = call => result,
+        () = stuck => {
+            return fail(format!(
+                "the first URL answered at once with `Content-Length: {HUGE}` (10 GiB) and then sent no body; \
+                 expected its line `{} 10240.0 MB` from the headers alone, but {} s later download had \
+                 still not returned (is it reading the body? Only the headers are needed)",
+                urls[0],
+                AFTER_HEAD.as_secs()
+            ));
+        }
+    };
+    let lines: Vec<String> = match result {
+        Err(_) => {
+            return Err(Failure::Timeout(format!(
+                "download(3 URLs, max_run = 2) did not return within 2 s; it had printed {:?}",
+                String::from_utf8_lossy(&out)
+            )));
+        }
+        Ok(Err(e)) => {
+            return fail(format!(
+                "download returned an error instead of a line per URL: {e}"
+            ));
+        }
+        Ok(Ok(())) => String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    };
+    let expected = [
+        Line::size(&urls[0], HUGE),
+        Line::size(&urls[1], 1_048_576),
+        Line::size(&urls[2], 104_857),
+    ];
+    expect_lines_any_order(
+        "with the first URL a 10 GiB download whose body never comes",
+        &expected,
+        &lines,
+    )
+}

@@ -1,0 +1,153 @@
+//! When the timeout fires, and what it writes and returns: the program's two lines, the default
+//! 2 s, and timeouts that are not whole seconds.
+
+use crate::support::{Canceller, PATIENCE, millis, not_returned, secs, write_failed};
+use challenge::{MESSAGE, TIMEOUT, program, with_timeout};
+use harness::tokio::time::{Instant, sleep_until, timeout};
+use harness::tokio::{self};
+use harness::{Outcome, SharedBuffer, fail};
+use std::time::Duration;
+
+pub async fn two_lines() -> Outcome {
+    let mut out = Vec::new();
+    let ran = timeout(
+        PATIENCE,
+        program(std::future::pending::<String>(), TIMEOUT, &mut out),
+    )
+    .await;
+    let output = String::from_utf8_lossy(&out).into_owned();
+    match ran {
+        Err(_) => {
+            return Err(not_returned(
+                "the program (with an inner future that never completes)",
+                "2 s",
+                &output,
+            ));
+        }
+        Ok(Err(e)) => return Err(write_failed(e)),
+        Ok(Ok(())) => {}
+    }
+    let expected = format!("got '{MESSAGE}', but after 2 seconds\n{MESSAGE}(timed out)\n");
+    if output != expected {
+        return fail(format!(
+            "with an inner future that never completes, expected the program to print {expected:?}, got {output:?}"
+        ));
+    }
+    Ok(())
+}
+
+pub async fn fires_at_two_seconds() -> Outcome {
+    expect_gives_up_at(TIMEOUT).await
+}
+
+pub async fn other_timeouts() -> Outcome {
+    expect_gives_up_at(millis(350)).await?;
+    expect_gives_up_at(millis(2500)).await
+}
+
+/// A likely cause when the timeout fired at `at` instead of `limit`, if the numbers point to one.
+fn cause(limit: Duration, at: Duration) -> &'static str {
+    let at = at.as_millis();
+    if limit != TIMEOUT && at == TIMEOUT.as_millis() {
+        " (is the constant TIMEOUT used instead of the `timeout` argument?)"
+    } else if limit.subsec_nanos() != 0 && at == Duration::from_secs(limit.as_secs()).as_millis() {
+        " (is the timeout rounded down to whole seconds?)"
+    } else {
+        ""
+    }
+}
+
+/// Waits for a future that never completes, with `limit` and a canceller of the check's: nothing
+/// may happen 1 ms before `limit`; at `limit` exactly, the canceller is called once, its value is
+/// logged with `limit` as Python writes it, and `<value>(timed out)` is returned.
+async fn expect_gives_up_at(limit: Duration) -> Outcome {
+    let start = Instant::now();
+    let out = SharedBuffer::new();
+    let canceller = Canceller::new(start);
+    let mut writer = out.clone();
+    let call = async {
+        let result = with_timeout(
+            std::future::pending::<String>(),
+            limit,
+            canceller.producing("cancelled by the check"),
+            &mut writer,
+        );
+        (timeout(PATIENCE, result).await, start.elapsed())
+    };
+    let just_before = limit - millis(1);
+    let probe = async {
+        sleep_until(start + just_before).await;
+        (out.text(), canceller.calls())
+    };
+    let ((result, returned_at), (early_output, early_calls)) = tokio::join!(call, probe);
+    let returned = result.is_ok();
+    if !early_output.is_empty() {
+        return fail(format!(
+            "the timeout is {}, but at {} it had already fired: {early_output:?} was written{}",
+            secs(limit),
+            secs(just_before),
+            if returned { cause(limit, returned_at) } else { "" }
+        ));
+    }
+    if !early_calls.is_empty() {
+        return fail(format!(
+            "the timeout is {}, but the canceller was called at {early_calls:?}, before the time was up: \
+             expected it to be called only once the timeout has passed",
+            secs(limit)
+        ));
+    }
+    let value = match result {
+        Err(_) => {
+            return Err(not_returned(
+                &format!(
+                    "with_timeout (inner future never completes, timeout {})",
+                    secs(limit)
+                ),
+                &secs(limit),
+                &out.text(),
+            ));
+        }
+        Ok(Err(e)) => return Err(write_failed(e)),
+        Ok(Ok(value)) => value,
+    };
+    let calls = canceller.calls();
+    if calls != [secs(limit)] {
+        let why = if calls.len() == 1 {
+            cause(limit, returned_at)
+        } else {
+            ""
+        };
+        return fail(format!(
+            "with a timeout of {}, expected the canceller to be called once, at {}; it was called at {calls:?}{why}",
+            secs(limit),
+            secs(limit)
+        ));
+    }
+    let expected_output = format!(
+        "got 'cancelled by the check', but after {} seconds\n",
+        limit.as_secs_f64()
+    );
+    if out.text() != expected_output {
+        return fail(format!(
+            "with a timeout of {} and a canceller producing \"cancelled by the check\", expected {expected_output:?} \
+             to be written, got {:?}",
+            secs(limit),
+            out.text()
+        ));
+    }
+    if value != "cancelled by the check(timed out)" {
+        return fail(format!(
+            "expected with_timeout to return what log_timeout returned, \"cancelled by the check(timed out)\", \
+             got {value:?}"
+        ));
+    }
+    if returned_at.as_millis() != limit.as_millis() {
+        return fail(format!(
+            "with a timeout of {}, expected with_timeout to return at {}, it returned at {}",
+            secs(limit),
+            secs(limit),
+            secs(returned_at)
+        ));
+    }
+    Ok(())
+}
