@@ -15,7 +15,10 @@ pub(crate) async fn run_get_all(urls: &[String]) -> Outcome<(Vec<Result<Value, A
             "get_all did not return within {} s",
             LIMIT.as_secs()
         ))),
-        Ok(Err(e)) => fail(format!("get_all returned an error: {e}")),
+        Ok(Err(e)) => fail(format!(
+            "expected get_all to return every result (a failed request is one of them), it returned \
+             the error {e}"
+        )),
         Ok(Ok(results)) => Ok((results, out)),
     }
 }
@@ -84,20 +87,21 @@ pub(crate) async fn all_shapes() -> Outcome {
 }
 
 pub(crate) async fn all_concurrent() -> Outcome {
-    let answer = |a: &str| Reply::json(&api_body(a)).delay(ms(60));
+    // Each answer waits 200 ms: all three requests must be at the server within that time.
+    let answer = |a: &str| Reply::json(&api_body(a)).delay(ms(200));
     let raw = RawHttp::start([("/a", answer("yes")), ("/b", answer("no")), ("/c", answer("no"))]).await?;
     let urls: Vec<String> = ["/a", "/b", "/c"].iter().map(|p| raw.url(p)).collect();
     let (results, _) = run_get_all(&urls).await?;
     if results.iter().filter(|r| r.is_ok()).count() != 3 {
         return fail(format!(
-            "three answers after 60 ms each: expected 3 Ok results, got {}",
+            "three answers after 200 ms each: expected 3 Ok results, got {}",
             show_results(&results)
         ));
     }
     let peak = raw.peak_in_flight();
     if peak != 3 {
         return fail(format!(
-            "three answers after 60 ms each: expected all 3 requests in flight at the server at once, \
+            "three answers after 200 ms each: expected all 3 requests in flight at the server at once, \
              saw at most {peak} (is each request awaited before the next one starts?)"
         ));
     }

@@ -9,6 +9,7 @@
 mod all;
 mod display;
 mod first_yes;
+mod shown;
 mod support;
 
 use harness::{Suite, paused, real};
@@ -24,15 +25,15 @@ pub fn suite() -> Suite {
             paused("filter-answer", first_yes::filter_answer_check),
             paused("handle-unexpected", first_yes::handle_unexpected),
             real("stop-waiting", first_yes::stop_waiting),
+            real("first-by-completion", first_yes::first_by_completion),
             real("first-yes-index", first_yes::first_yes_index),
             real("all-no", first_yes::all_no),
             real("maybe-not-yes", first_yes::maybe_not_yes),
-            real("errors-skipped", first_yes::errors_skipped),
+            real("errors-skipped", shown::errors_skipped),
             real("cancels-rest", first_yes::cancels_rest),
+            real("prints-each-no", shown::prints_each_no),
             paused("prints-no", display::prints_no),
-            real("prints-each-no", display::prints_each_no),
             real("errors-not-a-no", display::errors_not_a_no),
         ],
     )
 }
-

@@ -131,3 +131,17 @@ pub(crate) fn masked(answer: &str) -> Value {
         "meta": { "req_time": "2025-01-01 00:00:00.000000", "resp_time": "2025-01-01 00:00:00.100000", "duration": 0.1 },
     })
 }
+
+/// What the learner's `display_unexpected_answer` (Q3) prints for `error`, line by line; `None`
+/// when it panics or fails. Q2's checks use it to judge what `get_first_yes` prints modulo Q3's
+/// answer: a mistake in the display costs Q3's points, not Q2's.
+pub(crate) fn displayed(error: &challenge::AskError) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let shown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        challenge::display_unexpected_answer(error, &mut out)
+    }));
+    match shown {
+        Ok(Ok(())) => Some(lines(&out)),
+        _ => None,
+    }
+}

@@ -1,0 +1,147 @@
+//! Leaks and load on real TCP, through the given `serve`.
+//!
+//! Neither check waits for the first `*` on a schedule of its own: `no-leak` tells that the server
+//! took a connection from the tasks alive on the runtime (one per connected client), and
+//! `hundred-clients` gives each client one whole interval for its first beat.
+
+use challenge::{INTERVAL, serve};
+use harness::tcp::{Client, Server};
+use harness::tokio::io::AsyncReadExt;
+use harness::tokio::runtime::{Handle, RuntimeMetrics};
+use harness::tokio::time::{Duration, sleep, timeout};
+use harness::{Failure, Outcome, fail, show_bytes};
+
+/// Connect/disconnect cycles of `no-leak`: `ROUNDS` rounds of `BATCH` clients at once.
+const ROUNDS: usize = 40;
+const BATCH: usize = 25;
+
+/// How long the server may take to start a task for each client of a round (real time).
+const TAKE_LIMIT: Duration = Duration::from_secs(2);
+
+/// How long the tasks of a round may live on after their clients left (real time). A task that
+/// only notices a closed connection when its next write fails lives on until the next tick, 3 s
+/// after its start.
+const LEAK_GRACE: Duration = Duration::from_millis(1500);
+
+/// Polls `done` every millisecond until it holds or `limit` has passed; returns whether it held.
+/// `step` runs before each poll and may fail the wait early.
+async fn wait_for(limit: Duration, mut step: impl FnMut() -> Outcome<bool>) -> Outcome<bool> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if step()? {
+            return Ok(true);
+        }
+        if std::time::Instant::now() > deadline {
+            return Ok(false);
+        }
+        sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Reads what is waiting on `client` without blocking (the beats are dropped); fails when the
+/// server has closed the connection.
+fn drain(client: &mut Client, round: usize) -> Outcome {
+    let mut buf = [0u8; 64];
+    loop {
+        match client.stream().try_read(&mut buf) {
+            Ok(0) => {
+                return fail(format!(
+                    "round {round}: expected the server to keep each connection open while its client \
+                     is connected, got the connection closed by the server"
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) => {
+                return fail(format!(
+                    "round {round}: expected the connection to stay open while its client is \
+                     connected, got {e}"
+                ));
+            }
+        }
+    }
+}
+
+pub(crate) async fn no_leak() -> Outcome {
+    let server = Server::start(serve).await?;
+    let metrics: RuntimeMetrics = Handle::current().metrics();
+    let baseline = metrics.num_alive_tasks();
+    for round in 0..ROUNDS {
+        // Every other round leaves abruptly (a reset instead of a clean close).
+        let abrupt = round % 2 == 1;
+        let mut clients = Vec::with_capacity(BATCH);
+        for _ in 0..BATCH {
+            clients.push(server.connect().await?);
+        }
+        // The server has taken every client once it runs a task for each (`serve` spawns one).
+        let taken = wait_for(TAKE_LIMIT, || {
+            for client in clients.iter_mut() {
+                drain(client, round).map_err(|f| server.explain(f))?;
+            }
+            Ok(metrics.num_alive_tasks() >= baseline + BATCH)
+        })
+        .await?;
+        if !taken {
+            return Err(server.explain(Failure::Fail(format!(
+                "round {round}: expected a task running `heartbeat` for each of {BATCH} connected \
+                 clients, got {} after {} s",
+                metrics.num_alive_tasks().saturating_sub(baseline),
+                TAKE_LIMIT.as_secs()
+            ))));
+        }
+        for mut client in clients {
+            if abrupt {
+                // SO_LINGER 0: closing sends a reset, as a client that crashes would.
+                let _ = client.stream().set_zero_linger();
+            } else {
+                let _ = client.shutdown_write().await;
+            }
+        }
+        let ended = wait_for(LEAK_GRACE, || Ok(metrics.num_alive_tasks() <= baseline)).await?;
+        if !ended {
+            let how = if abrupt {
+                "reset their connections"
+            } else {
+                "closed their connections"
+            };
+            return fail(format!(
+                "round {round}: {BATCH} clients {how}; expected their tasks to end at once, got {} \
+                 still alive {} s later: a connection's task must end as soon as a read gives \
+                 `Ok(0)` or an error, and take its timer with it",
+                metrics.num_alive_tasks().saturating_sub(baseline),
+                LEAK_GRACE.as_secs_f64()
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn hundred_clients() -> Outcome {
+    let server = Server::start(serve).await?;
+    let mut clients = Vec::with_capacity(100);
+    for _ in 0..100 {
+        clients.push(server.connect().await?);
+    }
+    // All 100 stay connected while each waits for a beat: one interval, and a second to spare.
+    let wait = INTERVAL + Duration::from_secs(1);
+    let firsts = harness::futures::future::join_all(clients.iter_mut().map(|client| async move {
+        let mut byte = [0u8; 1];
+        timeout(wait, client.stream().read(&mut byte))
+            .await
+            .map(|read| read.map(|n| byte[..n].to_vec()))
+    }))
+    .await;
+    for (i, first) in firsts.into_iter().enumerate() {
+        let problem = match first {
+            Ok(Ok(byte)) if byte == b"*" => continue,
+            Ok(Ok(byte)) if byte.is_empty() => "the connection closed".to_string(),
+            Ok(Ok(byte)) => show_bytes(&byte),
+            Ok(Err(e)) => format!("the connection failed: {e}"),
+            Err(_) => format!("nothing within {} s", wait.as_secs()),
+        };
+        return Err(server.explain(Failure::Fail(format!(
+            "client {i} of 100 connected at once: expected a `*`, got {problem}"
+        ))));
+    }
+    Ok(())
+}
