@@ -6,12 +6,12 @@ use tokio::io::{AsyncBufRead, AsyncWrite};
 ///
 /// - connects to `addr` (a new connection per line);
 /// - sends the line + `\r\n`;
-/// - reads the reply line (with a cap on its length) and writes its text without `\r\n`, plus `\n`,
-///   to `output` (flushed).
+/// - reads the reply line (with a cap on its length, far above 16 KiB) and writes its text without
+///   `\r\n`, plus `\n`, to `output`, then flushes `output`.
 ///
 /// Returns 0 at the end of the input. If connecting fails, writes `connection failed: <reason>` +
 /// `\n` to `errors` and returns 1; if the server closes without a reply, writes
-/// `connection lost: <reason>` + `\n` and returns 1.
+/// `connection lost: <reason>` + `\n` to `errors` (nothing to `output`) and returns 1.
 pub async fn run<I, O, E>(addr: &str, input: I, output: O, errors: E) -> i32
 where
     I: AsyncBufRead + Unpin,

@@ -6,10 +6,12 @@ use tokio::net::TcpListener;
 /// Q1: accepts connections on `listener` forever. Each connection gets a task of its own, which:
 ///
 /// - reads one line: up to `\n`, or what came before the client half-closed, at most 64 KiB (a
-///   longer line is cut there: memory per connection stays bounded);
-/// - decodes it lossily (invalid UTF-8 becomes `�`, it is no reason to fail) and trims it;
-/// - replies `You are from <ip> on port <port>, saying "<text>"` + `\r\n`, with the client's
-///   address;
+///   longer line is cut there and answered at once, even if the client goes on sending: memory
+///   per connection stays bounded);
+/// - decodes it lossily, as `String::from_utf8_lossy` does (each invalid UTF-8 sequence becomes
+///   one `�`: it is no reason to fail), and trims surrounding whitespace;
+/// - replies `You are from <ip> on port <port>, saying "<text>"` + `\r\n`, with the client's own
+///   address (from `accept()`) and the text as it is (no escaping);
 /// - closes gracefully: the client gets the whole reply, then EOF.
 ///
 /// A failed `accept` is logged (`eprintln!`) and does not end the server; nothing a client sends

@@ -13,7 +13,8 @@ pub struct Visit {
 }
 
 /// Q2: the Q1 server, plus a log of every accepted connection, as a [`Visit`], in accept order:
-/// recorded when the connection is accepted, so silent clients count too.
+/// recorded in the accept loop when the connection is accepted (not later in its task), so silent
+/// clients count too. The log belongs to this server: created in `serve`, not a `static`.
 ///
 /// A client whose line is `show log` (after trimming; `SHOW LOG` is not) gets the whole log as
 /// minified JSON + `\r\n` — `[{"ip":"127.0.0.1","port":50000},…]`, the requester itself last —

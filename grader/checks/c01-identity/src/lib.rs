@@ -6,7 +6,9 @@
 //! that a bug in the server does not cost the client's points too.
 
 mod client;
+mod input;
 mod log;
+mod order;
 mod server;
 mod support;
 
@@ -20,18 +22,21 @@ pub fn suite() -> Suite {
             real("exact-reply", server::exact_reply),
             real("closes-after-reply", server::closes_after_reply),
             real("trims-lf-and-split", server::trims_lf_and_split),
+            real("half-close-line", server::half_close_line),
             real("concurrent-clients", server::concurrent_clients),
             real("idle-client", server::idle_client),
-            real("invalid-utf8", server::invalid_utf8),
-            real("long-line", server::long_line),
+            real("invalid-utf8", input::invalid_utf8),
+            real("lossy-utf8", input::lossy_utf8),
+            real("long-line", input::long_line),
+            real("line-cap", input::line_cap),
             real("client-transcript", client::client_transcript),
             real("client-refused", client::client_refused),
+            real("client-lost", client::client_lost),
             real("exact-json", log::exact_json),
-            real("accept-order", log::accept_order),
+            real("accept-order", order::accept_order),
             real("trim-and-case", log::trim_and_case),
             real("no-lost-entries", log::no_lost_entries),
             real("long-log", log::long_log),
         ],
     )
 }
-
