@@ -240,7 +240,9 @@ fn run_cargo(
     progress: bool,
 ) -> Result<CargoRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    grader_core::cargo_env::clear_program_vars(&mut command);
+    let mut child = command
         .args([
             "build",
             "--keep-going",
@@ -250,7 +252,6 @@ fn run_cargo(
         .arg(workspace.join("Cargo.toml"))
         .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
         .env("CARGO_TARGET_DIR", cargo_target_dir(kit))
-        .env_remove("CARGO_MANIFEST_DIR")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -19,7 +19,7 @@ pub fn grader_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = std::process::Command::new(cargo)
+        let status = grader_core::cargo_env::clear_program_vars(&mut std::process::Command::new(cargo))
             .args(["build", "-q", "-p", "grader"])
             .current_dir(kit_root())
             .status()

@@ -6,6 +6,7 @@
 //! - [`report`]: the table and the JSON report of docs/GRADER.md;
 //! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions.
 
+pub mod cargo_env;
 pub mod event;
 pub mod plan;
 pub mod report;
