@@ -48,9 +48,16 @@ pub fn render_table(report: &Report, options: TableOptions) -> String {
         "{BOLD}tokio-challenges {}{BOLD:#} — grading {}",
         report.version, report.target
     );
+    // One-line challenges stand together; a blank line sets off every block of several lines.
+    let mut previous_lines = 0;
     for challenge in &report.challenges {
-        out.push('\n');
-        out.push_str(&render_challenge(challenge, options));
+        let block = render_challenge(challenge, options);
+        let lines = block.lines().count();
+        if previous_lines != 1 || lines != 1 {
+            out.push('\n');
+        }
+        out.push_str(&block);
+        previous_lines = lines;
     }
     out.push('\n');
     out.push_str(&render_total(report));
