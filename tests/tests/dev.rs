@@ -146,7 +146,7 @@ fn dev_new_scaffolds_a_challenge_that_dev_check_accepts_and_that_grades_as_todo(
     assert!(err.contains("exists already"), "{err}");
 
     let report = |args: &[&str]| {
-        let mut all = vec!["-q", "--only", "c99", "--format", "json"];
+        let mut all = vec!["--only", "c99", "--format", "json"];
         all.extend(args);
         let (_, out, err) = run_on(kit.path(), &all);
         serde_json::from_str::<grader_core::Report>(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))

@@ -77,11 +77,24 @@ fn a_blocking_loop_is_a_timeout() {
 
 #[test]
 fn an_async_loop_that_never_waits_is_a_timeout() {
-    // It yields, so the runtime is never blocked, but the paused clock never gets to move either.
+    // It yields, so the runtime is never blocked, but the paused clock never gets to move either:
+    // the checks in virtual time run into their limits. A check on the real clock may see the
+    // failure first (a task that outlives its connection) and say so.
     let temp = with_broken_heartbeat("    loop {\n        tokio::task::yield_now().await;\n    }");
+    let timeouts = std::sync::atomic::AtomicUsize::new(0);
     grade_and_check(&temp, |status, message| {
-        assert_eq!(status, Status::Timeout, "{message}")
+        assert!(
+            matches!(status, Status::Timeout | Status::Fail),
+            "{status}: {message}"
+        );
+        if status == Status::Timeout {
+            timeouts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
     });
+    assert!(
+        timeouts.into_inner() > 0,
+        "the checks in virtual time are timeouts"
+    );
 }
 
 #[test]
