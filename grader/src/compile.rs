@@ -9,9 +9,8 @@
 //! `cargo test` are reused.
 
 use crate::target::{Target, cargo_target_dir, state_dir};
-use cargo_metadata::Message;
-use cargo_metadata::diagnostic::DiagnosticLevel;
 use grader_core::ChallengePlan;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -224,6 +223,30 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
     std::fs::rename(&temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// The fields the grader reads of cargo's `--message-format=json` lines (`compiler-artifact`,
+/// `compiler-message`, `build-finished`); cargo documents them as stable.
+#[derive(Deserialize)]
+struct CargoMessage {
+    reason: String,
+    package_id: Option<String>,
+    target: Option<CargoTarget>,
+    executable: Option<PathBuf>,
+    message: Option<Diagnostic>,
+    success: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct CargoTarget {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Diagnostic {
+    level: String,
+    message: String,
+    rendered: Option<String>,
+}
+
 struct CargoRun {
     success: bool,
     executables: BTreeMap<String, PathBuf>,
@@ -281,24 +304,25 @@ fn run_cargo(
         stderr: String::new(),
     };
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-    for message in Message::parse_stream(stdout).map_while(Result::ok) {
-        match message {
-            Message::CompilerArtifact(artifact) => {
-                if let Some(exe) = artifact.executable {
-                    run.executables
-                        .insert(artifact.target.name.clone(), exe.into_std_path_buf());
+    for line in stdout.lines().map_while(Result::ok) {
+        let Ok(message) = serde_json::from_str::<CargoMessage>(&line) else {
+            continue;
+        };
+        match message.reason.as_str() {
+            "compiler-artifact" => {
+                if let (Some(exe), Some(target)) = (message.executable, message.target) {
+                    run.executables.insert(target.name, exe);
                 }
             }
-            Message::CompilerMessage(m) if m.message.level == DiagnosticLevel::Error => {
-                let rendered = m
-                    .message
-                    .rendered
-                    .clone()
-                    .unwrap_or_else(|| m.message.message.clone());
-                run.errors
-                    .push((m.package_id.repr.clone(), tidy(&rendered, target)));
+            "compiler-message" => {
+                if let (Some(m), Some(package)) = (message.message, message.package_id)
+                    && m.level == "error"
+                {
+                    let rendered = m.rendered.unwrap_or(m.message);
+                    run.errors.push((package, tidy(&rendered, target)));
+                }
             }
-            Message::BuildFinished(finished) => run.success = finished.success,
+            "build-finished" => run.success = message.success.unwrap_or(false),
             _ => {}
         }
     }
