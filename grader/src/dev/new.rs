@@ -29,7 +29,7 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
         title: title.trim(),
         number,
     };
-    let files = [
+    let files: [(&str, &str); 13] = [
         ("exercises/{dir}/Cargo.toml", EXERCISE_MANIFEST),
         ("exercises/{dir}/README.md", README),
         ("exercises/{dir}/src/lib.rs", STUB),
@@ -40,9 +40,26 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
         ("grader/checks/{dir}/Cargo.toml", CHECKS_MANIFEST),
         ("grader/checks/{dir}/challenge.toml", PLAN),
         ("grader/checks/{dir}/src/lib.rs", CHECKS),
-        ("tests/wrong/{dir}/off-by-one.toml", WRONG_OFF_BY_ONE),
-        ("tests/wrong/{dir}/constant-zero.toml", WRONG_ZERO),
-        ("tests/wrong/{dir}/sleeps-first.toml", WRONG_SLEEPS),
+        (
+            "tests/wrong/{dir}/off-by-one.toml",
+            &wrong_case("Gives 41: one off.", "gives-42", "    41\n"),
+        ),
+        (
+            "tests/wrong/{dir}/constant-zero.toml",
+            &wrong_case(
+                "Gives a placeholder 0 instead of the answer.",
+                "gives-42",
+                "    0\n",
+            ),
+        ),
+        (
+            "tests/wrong/{dir}/sleeps-first.toml",
+            &wrong_case(
+                "Waits a second before it answers.",
+                "at-once",
+                "    tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n    42\n",
+            ),
+        ),
     ];
     let mut written = Vec::new();
     for (path, template) in files {
@@ -284,48 +301,14 @@ async fn at_once() -> Outcome {
 }
 "#;
 
-const WRONG_OFF_BY_ONE: &str = r#"why = "Gives 41: one off."
-question = "q1"
-fails = ["gives-42"]
-
-[[edit]]
-file = "src/lib.rs"
-find = '''
-    42
-'''
-replace = '''
-    41
-'''
-"#;
-
-const WRONG_ZERO: &str = r#"why = "Gives a placeholder 0 instead of the answer."
-question = "q1"
-fails = ["gives-42"]
-
-[[edit]]
-file = "src/lib.rs"
-find = '''
-    42
-'''
-replace = '''
-    0
-'''
-"#;
-
-const WRONG_SLEEPS: &str = r#"why = "Waits a second before it answers."
-question = "q1"
-fails = ["at-once"]
-
-[[edit]]
-file = "src/lib.rs"
-find = '''
-    42
-'''
-replace = '''
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    42
-'''
-"#;
+/// A scaffolded wrong answer: the solution's `42` replaced by `replace`.
+fn wrong_case(why: &str, fails: &str, replace: &str) -> String {
+    let quotes = "'''";
+    format!(
+        "why = \"{why}\"\nquestion = \"q1\"\nfails = [\"{fails}\"]\n\n[[edit]]\nfile = \"src/lib.rs\"\n\
+         find = {quotes}\n    42\n{quotes}\nreplace = {quotes}\n{replace}{quotes}\n"
+    )
+}
 
 #[cfg(test)]
 mod tests {
