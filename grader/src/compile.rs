@@ -118,7 +118,7 @@ pub fn build(
 }
 
 /// The package name in `<dir>/Cargo.toml`, or why the challenge cannot be built.
-fn package_name(dir: &Path) -> Result<String, String> {
+pub fn package_name(dir: &Path) -> Result<String, String> {
     let manifest = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| {
         format!(

@@ -81,13 +81,13 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
         (&exercise, plan.dir.clone()),
         (&solution, format!("{}-solution", plan.dir)),
     ] {
-        match scan::package_name(&dir.join("Cargo.toml")) {
+        match crate::compile::package_name(dir) {
             Ok(name) if name == package => {}
             Ok(name) => problems.push(format!(
                 "{}: the package is `{name}`, expected `{package}`",
                 rel(kit, &dir.join("Cargo.toml"))
             )),
-            Err(e) => problems.push(format!("{}: {e}", rel(kit, &dir.join("Cargo.toml")))),
+            Err(e) => problems.push(e),
         }
     }
     check_mirror(kit, plan, &exercise, &solution, problems);

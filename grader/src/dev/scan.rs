@@ -118,18 +118,6 @@ pub fn numbers_after(text: &str, before: &str, after: &str) -> Vec<u32> {
     out
 }
 
-/// The `[package] name` of a manifest.
-pub fn package_name(manifest: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(manifest).map_err(|e| format!("cannot read it: {e}"))?;
-    let table: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
-    table
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_string)
-        .ok_or_else(|| "no [package] name".to_string())
-}
-
 /// Lines that are not comments.
 fn code_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|l| !l.trim_start().starts_with("//"))
