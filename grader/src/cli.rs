@@ -37,6 +37,16 @@ pub struct Cli {
     /// Do not show build progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// The memory a check runner may use (`2GiB`, `512MiB`); a check that goes over crashes with a
+    /// message naming the limit. Default: 2 GiB, or half the machine's memory if that is less.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<String>,
+
+    /// Grade as on a shared grading machine: the learner's code cannot see the kit (its
+    /// solutions, checks and history) while it builds or runs. Implied by `--submission`.
+    #[arg(long)]
+    pub sealed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -43,6 +43,7 @@ pub fn build(
     all: &[ChallengePlan],
     selected: &[&ChallengePlan],
     progress: bool,
+    sealed: bool,
 ) -> Result<Built, String> {
     let is_selected = |id: &str| selected.iter().any(|p| p.id == id);
     let mut built = Built::default();
@@ -71,7 +72,7 @@ pub fn build(
         }
         write_workspace(kit, &workspace, target, &members)?;
         let packages: Vec<String> = wanted.iter().map(|m| runner_name(&m.plan.id, target)).collect();
-        let run = run_cargo(kit, &workspace, &packages, target, progress)?;
+        let run = run_cargo(kit, &workspace, &packages, target, progress, sealed)?;
         let mut any_result = false;
         for member in &wanted {
             let id = &member.plan.id;
@@ -261,11 +262,12 @@ fn run_cargo(
     packages: &[String],
     target: &Target,
     progress: bool,
+    sealed: bool,
 ) -> Result<CargoRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(&cargo);
     grader_core::cargo_env::clear_program_vars(&mut command);
-    let mut child = command
+    command
         .args([
             "build",
             "--keep-going",
@@ -277,18 +279,29 @@ fn run_cargo(
         .env("CARGO_TARGET_DIR", cargo_target_dir(kit))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
+        .stderr(Stdio::piped());
+    let spawned = if sealed {
+        grader_core::sandbox::spawn_hiding(&mut command, &crate::sealed::hidden_from_build(kit))
+    } else {
+        command.spawn()
+    };
+    let mut child = spawned.map_err(|e| format!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
     let stderr = child.stderr.take().expect("stderr is piped");
     let stderr_reader = std::thread::spawn(move || {
         let mut all = String::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let status = line.trim_start();
             if progress
-                && ["Compiling", "Downloaded", "Downloading", "Updating", "Locking"]
-                    .iter()
-                    .any(|s| status.starts_with(s))
+                && [
+                    "Compiling",
+                    "Downloaded",
+                    "Downloading",
+                    "Updating",
+                    "Locking",
+                    "Blocking",
+                ]
+                .iter()
+                .any(|s| status.starts_with(s))
             {
                 let _ = writeln!(std::io::stderr(), "{line}");
             }

@@ -2,8 +2,10 @@
 //! time), score, and put the report together in curriculum order.
 
 use crate::compile;
+use crate::sealed;
 use crate::target::Target;
-use grader_core::supervise::{STRIP_PREFIX_ENV, supervise};
+use grader_core::sandbox::Sandbox;
+use grader_core::supervise::{Supervision, supervise};
 use grader_core::{ChallengePlan, ChallengeReport, Report, scoring};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,13 +19,25 @@ pub fn grade(
     all: &[ChallengePlan],
     plans: &[&ChallengePlan],
     progress: bool,
+    sandbox: &Sandbox,
+    sealed: bool,
 ) -> Result<Report, String> {
-    let built = compile::build(kit, target, all, plans, progress)?;
-    let strip_prefix = target
-        .root
-        .parent()
-        .map(|p| format!("{}/", p.display()))
-        .unwrap_or_default();
+    let built = compile::build(kit, target, all, plans, progress, sealed)?;
+    let mut how = Supervision {
+        sandbox: sandbox.clone(),
+        strip_prefix: target.root.parent().map(|p| format!("{}/", p.display())),
+    };
+    // Sealed: the runners are copied out of the kit, which is hidden from them.
+    let mut run_folder = None;
+    let mut runners = built.runners.clone();
+    if sealed {
+        how.sandbox.hide = sealed::hidden_from_runs(kit);
+        let folder = sealed::RunFolder::new(&how.sandbox.hide)?;
+        for (id, exe) in runners.iter_mut() {
+            *exe = folder.install(exe, id)?;
+        }
+        run_folder = Some(folder);
+    }
     let results: Mutex<BTreeMap<String, ChallengeReport>> = Mutex::new(BTreeMap::new());
     for (id, error) in &built.errors {
         if let Some(plan) = plans.iter().find(|p| &p.id == id) {
@@ -38,7 +52,7 @@ pub fn grade(
     let queue: Mutex<Vec<(&ChallengePlan, &Path)>> = Mutex::new(
         plans
             .iter()
-            .filter_map(|plan| built.runners.get(&plan.id).map(|exe| (*plan, exe.as_path())))
+            .filter_map(|plan| runners.get(&plan.id).map(|exe| (*plan, exe.as_path())))
             .rev()
             .collect(),
     );
@@ -52,12 +66,15 @@ pub fn grade(
                     let next = queue.lock().expect("no panics while locked").pop();
                     let Some((plan, exe)) = next else { break };
                     let started = Instant::now();
-                    let command = || {
-                        let mut cmd = Command::new(exe);
-                        cmd.env(STRIP_PREFIX_ENV, &strip_prefix).current_dir(&target.root);
-                        cmd
+                    let command = || match &run_folder {
+                        Some(folder) => folder.command(exe),
+                        None => {
+                            let mut cmd = Command::new(exe);
+                            cmd.current_dir(&target.root);
+                            cmd
+                        }
                     };
-                    let outcomes = supervise(plan, &command);
+                    let outcomes = supervise(plan, &command, &how);
                     let report =
                         scoring::score_challenge(plan, &outcomes, started.elapsed().as_millis() as u64);
                     results

@@ -8,6 +8,7 @@ mod compile;
 mod dev;
 mod grade;
 mod hints;
+mod sealed;
 mod target;
 
 use clap::Parser;
@@ -22,7 +23,15 @@ const CANNOT_GRADE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = run(cli);
+    if std::env::var_os("TOKIO_CHALLENGES_PEAK_MEMORY").is_some() {
+        // For the kit's tests: the grader's own peak memory, whatever the learner's code did.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+            anstream::eprintln!("grader: peak memory {}", line["VmHWM:".len()..].trim());
+        }
+    }
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             anstream::eprintln!("grader: {message}");
@@ -89,6 +98,10 @@ fn run(cli: Cli) -> Result<u8, String> {
         selected.sort_by(|a, b| a.id.cmp(&b.id));
         selected
     };
+    let mut sandbox = grader_core::sandbox::Sandbox::for_grading();
+    if let Some(limit) = &cli.memory_limit {
+        sandbox.limits.memory = grader_core::sandbox::Limits::parse_size(limit)?;
+    }
     let progress = !cli.quiet;
     if progress {
         anstream::eprintln!(
@@ -97,7 +110,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             target.label
         );
     }
-    let report = grade::grade(&kit, &target, &plans, &selected, progress)?;
+    // A submission is someone else's code: grade it sealed.
+    let sealed = cli.sealed || cli.submission.is_some();
+    let report = grade::grade(&kit, &target, &plans, &selected, progress, &sandbox, sealed)?;
     match cli.format {
         Format::Json => println!("{}", to_json(&report)),
         Format::Table => anstream::print!("{}", render_table(&report, TableOptions { verbose: cli.verbose })),

@@ -2,14 +2,19 @@
 //!
 //! - [`plan`]: a challenge's questions, checks, points, limits and hints (`challenge.toml`);
 //! - [`event`] and [`supervise`]: the protocol with a check runner process, and surviving it;
+//! - [`sandbox`]: where a runner runs (its session, limits, network and view of the files);
 //! - [`scoring`]: from outcomes to points;
 //! - [`report`]: the table and the JSON report of docs/GRADER.md;
 //! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions.
+
+#[cfg(not(unix))]
+compile_error!("the grader runs on Linux and macOS (on Windows, use WSL)");
 
 pub mod cargo_env;
 pub mod event;
 pub mod plan;
 pub mod report;
+pub mod sandbox;
 pub mod scoring;
 pub mod status;
 pub mod supervise;

@@ -6,9 +6,12 @@
 //! with one line, unless every check passes.
 
 use crate::Suite;
-use crate::runner::{ChildConfig, run_child};
+use crate::runner::run_child;
+use grader_core::event::RunnerConfig;
 use grader_core::report::{TableOptions, render_challenge};
-use grader_core::{ChallengePlan, Status, scoring, supervise};
+use grader_core::sandbox::Sandbox;
+use grader_core::supervise::{self, Supervision};
+use grader_core::{ChallengePlan, Status, scoring};
 use std::io::IsTerminal;
 use std::process::Command;
 use std::time::Instant;
@@ -19,7 +22,7 @@ use std::time::Instant;
 /// When some check does not pass (that is how `cargo test` shows a failing challenge), quietly:
 /// the table says what failed, and a backtrace would only hide it.
 pub fn grade_as_test(suite: Suite, test_name: &str) {
-    if let Some(config) = ChildConfig::from_env() {
+    if let Some(config) = RunnerConfig::from_stdin() {
         run_child(Box::leak(Box::new(suite)), config);
     }
     let plan = suite.plan;
@@ -43,7 +46,11 @@ pub fn grade_as_test(suite: Suite, test_name: &str) {
 /// check passed.
 pub fn supervise_and_print(plan: &ChallengePlan, command: &dyn Fn() -> Command) -> bool {
     let started = Instant::now();
-    let outcomes = supervise::supervise(plan, command);
+    let how = Supervision {
+        sandbox: Sandbox::for_grading(),
+        strip_prefix: None,
+    };
+    let outcomes = supervise::supervise(plan, command, &how);
     let report = scoring::score_challenge(plan, &outcomes, started.elapsed().as_millis() as u64);
     let table = render_challenge(&report, TableOptions { verbose: true });
     // `print!` (not a raw stdout handle) so that libtest shows it with the failing test.

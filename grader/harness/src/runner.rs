@@ -4,24 +4,24 @@
 //! and a fresh runtime, while the main thread keeps a watchdog on the check's time limit. Before and
 //! after each check it appends an [`Event`] line to the events file. On a timeout it reports, then
 //! exits with [`RESTART_EXIT_CODE`] so that any thread stuck in learner code dies with the process;
-//! the supervisor starts it again after that check.
+//! the supervisor starts it again after that check. Its configuration (where to report, the run's
+//! secret, where to start) comes on standard input, not in its environment: see
+//! [`grader_core::event`].
 
 use crate::panics::{self, PanicRecord};
 use crate::suite::{BoundCheck, Clock};
 use crate::{Failure, Outcome, Suite};
-use grader_core::supervise::{EVENTS_ENV, RESTART_EXIT_CODE, START_ENV, STRIP_PREFIX_ENV};
+use grader_core::event::{Envelope, RESTART_EXIT_CODE, RunnerConfig};
 use grader_core::{Event, Status};
-use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::panic::{self as std_panic, AssertUnwindSafe};
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// The entry point of a generated check runner: in child mode (the supervisor set
-/// [`EVENTS_ENV`]) run the checks; started by hand, supervise itself and print the table.
+/// The entry point of a generated check runner: in child mode (started by the supervisor) run the
+/// checks; started by hand, supervise itself and print the table.
 pub fn main(suite: Suite) -> ! {
-    match ChildConfig::from_env() {
+    match RunnerConfig::from_stdin() {
         Some(config) => run_child(Box::leak(Box::new(suite)), config),
         None => {
             let exe = std::env::current_exe().expect("the runner knows its own path");
@@ -32,37 +32,37 @@ pub fn main(suite: Suite) -> ! {
     }
 }
 
-/// What the supervisor told a child through its environment.
-pub struct ChildConfig {
-    events: PathBuf,
-    start: usize,
-    strip_prefix: Option<String>,
-}
-
-impl ChildConfig {
-    pub fn from_env() -> Option<ChildConfig> {
-        let events = PathBuf::from(std::env::var_os(EVENTS_ENV)?);
-        let start = std::env::var(START_ENV)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let strip_prefix = std::env::var(STRIP_PREFIX_ENV).ok().filter(|s| !s.is_empty());
-        Some(ChildConfig {
-            events,
-            start,
-            strip_prefix,
-        })
-    }
-}
-
-/// Runs the checks from `config.start` on, then exits.
-pub fn run_child(suite: &'static Suite, config: ChildConfig) -> ! {
-    panics::install_recorder(config.strip_prefix);
-    let mut events = match OpenOptions::new().append(true).open(&config.events) {
+/// Runs the checks from `config.start` on, then exits. `config` is what the supervisor wrote on
+/// standard input ([`RunnerConfig::from_stdin`]), or why it could not be read.
+pub fn run_child(suite: &'static Suite, config: Result<RunnerConfig, String>) -> ! {
+    let config = config.unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    });
+    let mut events = match config.open_events() {
         Ok(file) => file,
         Err(e) => {
-            eprintln!("cannot open the events file {}: {e}", config.events.display());
+            eprintln!(
+                "cannot open the events channel (descriptor {}): {e}",
+                config.events_fd
+            );
             std::process::exit(2)
+        }
+    };
+    panics::install_recorder(config.strip_prefix.clone());
+    let secret = config.secret;
+    let mut emit = |event: Event| {
+        // One write per line: if the process dies, what was written stays.
+        let line = format!(
+            "{}\n",
+            Envelope {
+                secret: secret.clone(),
+                event
+            }
+            .to_line()
+        );
+        if events.write_all(line.as_bytes()).is_err() {
+            std::process::exit(2);
         }
     };
     let limits = suite
@@ -70,19 +70,16 @@ pub fn run_child(suite: &'static Suite, config: ChildConfig) -> ! {
         .checks()
         .map(|(_, c)| Duration::from_millis(c.limit_ms));
     for (index, (check, limit)) in suite.checks.iter().zip(limits).enumerate().skip(config.start) {
-        emit(&mut events, &Event::Started { index });
+        emit(Event::Started { index });
         let started = Instant::now();
         let (status, message) = run_with_watchdog(check, limit);
         let duration_ms = started.elapsed().as_millis() as u64;
-        emit(
-            &mut events,
-            &Event::Finished {
-                index,
-                status,
-                message,
-                duration_ms,
-            },
-        );
+        emit(Event::Finished {
+            index,
+            status,
+            message,
+            duration_ms,
+        });
         if status == Status::Timeout {
             // Learner code may still be spinning on some thread (the check's, if the watchdog
             // fired): leave, so that it dies with the process; the supervisor restarts after it.
@@ -90,14 +87,6 @@ pub fn run_child(suite: &'static Suite, config: ChildConfig) -> ! {
         }
     }
     std::process::exit(0)
-}
-
-fn emit(file: &mut File, event: &Event) {
-    // One write per line, straight to the file: if the process dies, what was written stays.
-    let line = format!("{}\n", event.to_line());
-    if file.write_all(line.as_bytes()).is_err() {
-        std::process::exit(2);
-    }
 }
 
 fn run_with_watchdog(check: &'static BoundCheck, limit: Duration) -> (Status, Option<String>) {
