@@ -161,3 +161,6 @@ impl Sandbox {
         let _ = child;
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests;
