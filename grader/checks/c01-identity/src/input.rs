@@ -87,10 +87,16 @@ pub(crate) async fn line_cap() -> Outcome {
     let what = "a client sent 1 MiB of `a` without a newline and kept its connection open";
     let line = match line.map_err(on(&server)) {
         Ok(line) => line,
-        Err(Failure::Timeout(_)) => {
-            return Err(Failure::Timeout(format!(
+        // The hint on the cap is for a server that took the connection (else `explain` says why).
+        Err(Failure::Timeout(_)) if !server.never_accepted() => {
+            return Err(server.explain(Failure::Timeout(format!(
                 "{what}: expected the reply to its first 64 KiB, got no reply within 2 s (read at \
                  most 64 KiB of a line, e.g. with `take(64 * 1024)`: the line ends there)"
+            ))));
+        }
+        Err(Failure::Timeout(m)) => {
+            return Err(Failure::Timeout(format!(
+                "{what}: expected the reply to its first 64 KiB, but {m}"
             )));
         }
         Err(Failure::Fail(m)) => {

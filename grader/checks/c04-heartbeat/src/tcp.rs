@@ -2,7 +2,9 @@
 //!
 //! Neither check waits for the first `*` on a schedule of its own: `no-leak` tells that the server
 //! took a connection from the tasks alive on the runtime (one per connected client), and
-//! `hundred-clients` gives each client one whole interval for its first beat.
+//! `hundred-clients` gives each client one whole interval for its first beat. Both fail within
+//! seconds when the server does not accept the clients at all (the harness sees them waiting on the
+//! listener it handed to `serve`).
 
 use challenge::{INTERVAL, serve};
 use harness::tcp::{Client, Server};
@@ -62,6 +64,18 @@ fn drain(client: &mut Client, round: usize) -> Outcome {
     }
 }
 
+/// ` (N of them still waiting to be accepted)` when the server's listener holds connections it has
+/// not accepted (where the system can tell), else nothing. A server that accepted none at all is
+/// told so by [`Server::explain`].
+fn still_waiting(server: &Server) -> String {
+    match server.waiting() {
+        Some(n) if n > 0 && !server.never_accepted() => {
+            format!(" ({n} of them still waiting to be accepted)")
+        }
+        _ => String::new(),
+    }
+}
+
 pub(crate) async fn no_leak() -> Outcome {
     let server = Server::start(serve).await?;
     let metrics: RuntimeMetrics = Handle::current().metrics();
@@ -84,9 +98,10 @@ pub(crate) async fn no_leak() -> Outcome {
         if !taken {
             return Err(server.explain(Failure::Fail(format!(
                 "round {round}: expected a task running `heartbeat` for each of {BATCH} connected \
-                 clients, got {} after {} s",
+                 clients, got {} after {} s{}",
                 metrics.num_alive_tasks().saturating_sub(baseline),
-                TAKE_LIMIT.as_secs()
+                TAKE_LIMIT.as_secs(),
+                still_waiting(&server)
             ))));
         }
         for mut client in clients {
@@ -121,6 +136,16 @@ pub(crate) async fn hundred_clients() -> Outcome {
     let mut clients = Vec::with_capacity(100);
     for _ in 0..100 {
         clients.push(server.connect().await?);
+    }
+    // A client the server has not accepted cannot beat: that is known long before a beat is due.
+    let accepted = wait_for(TAKE_LIMIT, || Ok(server.waiting().is_none_or(|n| n == 0))).await?;
+    if !accepted {
+        return Err(server.explain(Failure::Fail(format!(
+            "expected the server to accept the 100 clients connected at once, got {} of them still \
+             waiting to be accepted after {} s",
+            server.waiting().unwrap_or_default(),
+            TAKE_LIMIT.as_secs()
+        ))));
     }
     // All 100 stay connected while each waits for a beat: one interval, and a second to spare.
     let wait = INTERVAL + Duration::from_secs(1);
