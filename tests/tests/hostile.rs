@@ -162,7 +162,7 @@ const FIRST: [Case; 9] = [
         let (stream, _) = own.accept().await?;
         drop(stream);
     }"#,
-        expect: Fail,
+        expect: Timeout,
         says: "port of its own",
         allowed: &[Fail, Timeout, Todo],
         within: Duration::from_secs(60),
