@@ -281,7 +281,7 @@ fn run_cargo(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let spawned = if sealed {
-        grader_core::sandbox::spawn_hiding(&mut command, &crate::sealed::hidden_from_build(kit))
+        grader_core::sandbox::spawn_hiding(&mut command, &crate::sealed::hidden_from_build(kit, &target.root))
     } else {
         command.spawn()
     };

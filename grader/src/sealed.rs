@@ -1,8 +1,7 @@
 //! Sealed grading, for shared grading machines: learner code must not read the kit's answers.
 //!
 //! - While the runners build, cargo (and with it the learner's build scripts and macros) sees the
-//!   kit without `solutions/`, the wrong answers, the history, and the compiled solutions in
-//!   `target/`;
+//!   kit without `solutions/`, the wrong answers and the history;
 //! - while they run, the kit and the build folders are hidden altogether: each runner is copied to a
 //!   private folder outside the kit and runs there, with an environment that names nothing of it.
 //!
@@ -17,8 +16,11 @@ use std::process::Command;
 /// the kit's own variables) is dropped, since it names the kit.
 const KEPT_ENV: [&str; 7] = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TERM"];
 
-/// What the build must not see: the answers and what was compiled from them.
-pub fn hidden_from_build(kit: &Path) -> Vec<PathBuf> {
+/// What the build must not see: the answers' sources. Never the submission itself (the kit's own
+/// tests keep theirs under `target/kit-tests/`). What `target/` compiled from the solutions stays
+/// (a submission may be a solution's copy, which cargo must be free to rebuild there): the robust
+/// set-up for a class is a kit copy without `solutions/`.
+pub fn hidden_from_build(kit: &Path, submission: &Path) -> Vec<PathBuf> {
     let target = cargo_target_dir(kit);
     let mut hidden = vec![
         kit.join("solutions"),
@@ -27,18 +29,7 @@ pub fn hidden_from_build(kit: &Path) -> Vec<PathBuf> {
         target.join("kit-tests"),
         state_dir(kit).join("solutions"),
     ];
-    for folder in ["", "deps", "incremental"] {
-        let Ok(entries) = std::fs::read_dir(target.join("debug").join(folder)) else {
-            continue;
-        };
-        hidden.extend(
-            entries
-                .flatten()
-                .filter(|e| e.file_name().to_string_lossy().contains("solution"))
-                .map(|e| e.path()),
-        );
-    }
-    hidden.retain(|p| p.exists());
+    hidden.retain(|p| p.exists() && !submission.starts_with(p));
     hidden
 }
 
