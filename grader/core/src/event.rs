@@ -88,7 +88,6 @@ impl RunnerConfig {
 
     /// In a runner: the events channel, made close-on-exec so that no program learner code starts
     /// inherits it.
-    #[cfg(unix)]
     pub fn open_events(&self) -> std::io::Result<std::fs::File> {
         use std::os::fd::FromRawFd;
         // SAFETY: fcntl on any number is safe; it fails on a descriptor that is not open.
@@ -104,18 +103,9 @@ impl RunnerConfig {
 /// A fresh secret for one run: 128 bits from the operating system, in hex.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 16];
-    let from_os =
-        std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-    if from_os.is_err() {
-        // No /dev/urandom (not Unix): the standard library's hasher keys are random per process
-        // and per `RandomState`, which is enough for a secret that lives for one run.
-        use std::hash::{BuildHasher, Hasher};
-        for chunk in bytes.chunks_mut(8) {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u128(std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos()));
-            chunk.copy_from_slice(&h.finish().to_le_bytes());
-        }
-    }
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .expect("/dev/urandom is readable on Linux and macOS");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -24,18 +24,17 @@ use tokio::task::{AbortHandle, JoinHandle};
 /// How long a client waits for one step (connect, a line, EOF) before the check is a `timeout`.
 pub const STEP_LIMIT: Duration = Duration::from_secs(2);
 
-/// What both notes below say, whether of one client or of the server.
+/// What both forms of the never-accepted note say, to tell whether a message has one already.
 const NOT_ACCEPTED: &str = "the server never accepted";
 
-/// The sentence added to a failure of a client that the server never accepted.
-const NEVER_ACCEPTED: &str = " (the server never accepted this connection on the listener it was given: \
-                              does `serve` bind a port of its own, or drop `listener`, instead of \
-                              accepting on it?)";
-
-/// The same, for a failure that no one client saw (a check's own conclusion).
-const NONE_ACCEPTED: &str = " (the server never accepted a connection on the listener it was given: \
-                             does `serve` bind a port of its own, or drop `listener`, instead of \
-                             accepting on it?)";
+/// The note added to a failure when nothing was ever accepted on the listener handed to `serve`;
+/// `what` is "this connection" (one client's failure) or "a connection" (a check's own conclusion).
+fn never_accepted_note(what: &str) -> String {
+    format!(
+        " ({NOT_ACCEPTED} {what} on the listener it was given: does `serve` bind a port of its own, \
+         or drop `listener`, instead of accepting on it?)"
+    )
+}
 
 /// A learner's server running as a task of the check's runtime. Dropping it aborts the task.
 pub struct Server {
@@ -77,8 +76,8 @@ impl ServerState {
         }
         match client_heard {
             Some(true) => Vec::new(),
-            Some(false) if self.never_accepted() => vec![NEVER_ACCEPTED.to_string()],
-            None if self.never_accepted() => vec![NONE_ACCEPTED.to_string()],
+            Some(false) if self.never_accepted() => vec![never_accepted_note("this connection")],
+            None if self.never_accepted() => vec![never_accepted_note("a connection")],
             _ => Vec::new(),
         }
     }

@@ -70,7 +70,6 @@ fn default_memory() -> u64 {
     }
 }
 
-#[cfg(unix)]
 fn physical_memory() -> Option<u64> {
     // SAFETY: sysconf has no preconditions.
     let (pages, size) = unsafe {
@@ -80,11 +79,6 @@ fn physical_memory() -> Option<u64> {
         )
     };
     (pages > 0 && size > 0).then(|| pages as u64 * size as u64)
-}
-
-#[cfg(not(unix))]
-fn physical_memory() -> Option<u64> {
-    None
 }
 
 /// `2 GiB`, `512 MiB`: how a message names a size.

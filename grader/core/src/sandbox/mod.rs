@@ -6,7 +6,6 @@
 //! a process that left the group (`setsid`, a double fork) is handed back to the grader when its
 //! parent dies, and killed too. See docs/ISOLATION.md for what learner code can and cannot do.
 
-#[cfg(unix)]
 mod child;
 mod limits;
 #[cfg(target_os = "linux")]
@@ -45,21 +44,17 @@ static SPAWNING: Mutex<()> = Mutex::new(());
 /// Starts `cmd` (cargo, for a sealed build) with `hide` hidden from it and from what it runs
 /// (build scripts, procedural macros, the compiler), where the system allows it.
 pub fn spawn_hiding(cmd: &mut Command, hide: &[PathBuf]) -> io::Result<Child> {
-    #[cfg(unix)]
     let setup = child::Setup {
         contain: None,
         network: false,
         hide,
         events_fd: None,
     };
-    #[cfg(not(unix))]
-    let setup = ();
     spawn_with(cmd, &setup, !hide.is_empty())
 }
 
 /// Spawns with namespaces when asked and available; where the system refuses them, says so once
 /// and spawns without.
-#[cfg(unix)]
 fn spawn_with(cmd: &mut Command, setup: &child::Setup<'_>, namespaces: bool) -> io::Result<Child> {
     let want = namespaces && cfg!(target_os = "linux") && NAMESPACES.load(Ordering::Relaxed) != UNAVAILABLE;
     let switch = child::install(cmd, setup, want)?;
@@ -84,11 +79,6 @@ fn spawn_with(cmd: &mut Command, setup: &child::Setup<'_>, namespaces: bool) -> 
         }
         Err(error) => Err(error),
     }
-}
-
-#[cfg(not(unix))]
-fn spawn_with(cmd: &mut Command, _setup: &(), _namespaces: bool) -> io::Result<Child> {
-    cmd.spawn()
 }
 
 /// What the namespaces gave: for reports and the closing line of `--verbose`.
@@ -123,15 +113,12 @@ impl Sandbox {
     pub fn spawn(&self, cmd: &mut Command, cpu_seconds: u64, events_fd: Option<i32>) -> io::Result<Child> {
         #[cfg(target_os = "linux")]
         reap::become_subreaper();
-        #[cfg(unix)]
         let setup = child::Setup {
             contain: Some((&self.limits, cpu_seconds)),
             network: self.isolate_network,
             hide: &self.hide,
             events_fd,
         };
-        #[cfg(not(unix))]
-        let (setup, _) = ((), (cpu_seconds, events_fd));
         let _spawning = SPAWNING.lock().unwrap_or_else(|e| e.into_inner());
         let child = spawn_with(cmd, &setup, self.isolate_network || !self.hide.is_empty())?;
         #[cfg(target_os = "linux")]
@@ -142,14 +129,11 @@ impl Sandbox {
     /// After a run: kills whatever is left of the runner's session and, on Linux, every process
     /// it left behind that was handed back to the grader.
     pub fn clean_up(&self, child: &Child) {
-        #[cfg(unix)]
-        {
-            let group = child.id() as libc::pid_t;
-            // SAFETY: kill has no memory preconditions; the group is the runner's own (it leads a
-            // session of its own, so its id is the group's).
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
-            }
+        let group = child.id() as libc::pid_t;
+        // SAFETY: kill has no memory preconditions; the group is the runner's own (it leads a
+        // session of its own, so its id is the group's).
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
         }
         #[cfg(target_os = "linux")]
         {
@@ -157,8 +141,6 @@ impl Sandbox {
             reap::unregister(child.id());
             reap::sweep();
         }
-        #[cfg(not(unix))]
-        let _ = child;
     }
 }
 

@@ -107,10 +107,7 @@ fn run_once(
         .stdin(Stdio::piped())
         .stdout(output_write.try_clone()?)
         .stderr(output_write);
-    #[cfg(unix)]
     let events_fd = Some(std::os::fd::AsRawFd::as_raw_fd(&events_write));
-    #[cfg(not(unix))]
-    let events_fd = None;
     let started = Instant::now();
     let mut child = how
         .sandbox
@@ -164,14 +161,8 @@ fn exit_of(status: Option<ExitStatus>) -> Exit {
     if let Some(code) = status.code() {
         return Exit::Code(code);
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return Exit::Signal(signal);
-        }
-    }
-    Exit::Unknown
+    use std::os::unix::process::ExitStatusExt;
+    status.signal().map_or(Exit::Unknown, Exit::Signal)
 }
 
 /// The variable's value with loopback added: checks talk to servers on 127.0.0.1, which must not
