@@ -22,6 +22,8 @@ use std::time::Instant;
 /// When some check does not pass (that is how `cargo test` shows a failing challenge), quietly:
 /// the table says what failed, and a backtrace would only hide it.
 pub fn grade_as_test(suite: Suite, test_name: &str) {
+    let test_args = ["--exact", test_name, "--nocapture", "--test-threads=1", "-q"];
+    crate::exec::dispatch(&suite, test_args.iter().map(|a| a.to_string()).collect());
     if let Some(config) = RunnerConfig::from_stdin() {
         run_child(Box::leak(Box::new(suite)), config);
     }
@@ -29,7 +31,7 @@ pub fn grade_as_test(suite: Suite, test_name: &str) {
     let exe = std::env::current_exe().expect("a test binary knows its own path");
     let command = || {
         let mut cmd = Command::new(&exe);
-        cmd.args(["--exact", test_name, "--nocapture", "--test-threads=1", "-q"]);
+        cmd.args(test_args);
         cmd
     };
     if !supervise_and_print(&plan, &command) {

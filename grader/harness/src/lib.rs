@@ -7,6 +7,8 @@
 //! - [`learner`]: the same from a `#[test]`, for `cargo test -p <challenge>`;
 //! - [`tcp`], [`time`], [`http`]: harnesses to drive learner code — a TCP client with limits on
 //!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages;
+//! - [`logs`]: learner code's `tracing` events, captured as level, message and fields;
+//! - [`exec`]: a challenge's binary run as a process of its own (arguments, streams, exit code);
 //! - [`rawhttp`]: an HTTP/1.1 server on raw TCP that counts requests in flight, answers without
 //!   Content-Length, drops or holds connections.
 //!
@@ -14,8 +16,10 @@
 
 pub mod buffer;
 pub mod check;
+pub mod exec;
 pub mod http;
 pub mod learner;
+pub mod logs;
 mod panics;
 pub mod rawhttp;
 pub mod runner;
@@ -32,5 +36,7 @@ pub use bytes;
 pub use futures;
 pub use serde_json;
 pub use tokio;
+pub use tokio_test;
 pub use tokio_util;
+pub use tracing;
 pub use wiremock;

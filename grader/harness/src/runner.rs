@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 /// The entry point of a generated check runner: in child mode (started by the supervisor) run the
 /// checks; started by hand, supervise itself and print the table.
 pub fn main(suite: Suite) -> ! {
+    crate::exec::dispatch(&suite, Vec::new());
     match RunnerConfig::from_stdin() {
         Some(config) => run_child(Box::leak(Box::new(suite)), config),
         None => {

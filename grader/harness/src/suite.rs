@@ -78,6 +78,8 @@ where
 pub struct Suite {
     pub plan: ChallengePlan,
     pub checks: Vec<BoundCheck>,
+    /// The challenge's binaries, by name: what [`crate::exec`] runs in a process of its own.
+    pub binaries: Vec<(&'static str, crate::exec::Main)>,
 }
 
 impl Suite {
@@ -107,7 +109,15 @@ impl Suite {
         Suite {
             plan,
             checks: ordered,
+            binaries: Vec::new(),
         }
+    }
+
+    /// Registers the challenge's binary `name`, whose `src/bin/<name>.rs` is one call to `main`, so
+    /// that checks can run it as a process of its own ([`crate::exec::run`]).
+    pub fn binary(mut self, name: &'static str, main: crate::exec::Main) -> Suite {
+        self.binaries.push((name, main));
+        self
     }
 
     /// `cargo test -p <challenge>`: grades this suite from the test named `test_name`; see
