@@ -1,0 +1,6 @@
+//! The echo server and client: `cargo run -p c10-echo-solution --bin echo-solution -- both --port 0`
+//! (or `server`, then `client` in another terminal). The code is in `src/cli.rs`.
+
+fn main() {
+    std::process::exit(c10_echo_solution::cli::main(std::env::args_os().collect()))
+}
