@@ -1,9 +1,10 @@
-//! One grading run: build every selected challenge's runner, run each under supervision (two at a
+//! One grading run: build every selected challenge's runner, run each under supervision (a few at a
 //! time), score, and put the report together in curriculum order.
 
 use crate::compile;
+use crate::schedule;
 use crate::sealed;
-use crate::target::Target;
+use crate::target::{Target, state_dir};
 use grader_core::sandbox::Sandbox;
 use grader_core::supervise::{Supervision, supervise};
 use grader_core::{ChallengePlan, ChallengeReport, Report, scoring};
@@ -47,18 +48,29 @@ pub fn grade(
                 .insert(id.clone(), scoring::compile_error(plan, error, 0));
         }
     }
-    // Challenges run side by side, two at a time: their checks are light, and the paused-clock ones
-    // take no real time, but a machine with two cores should keep one for the learner's code.
+    // Challenges run side by side, one more than there are cores (at most four): their checks
+    // mostly wait on sockets and timers (the paused-clock ones take no real time), so a third runner
+    // on two cores fills the waits without starving the learner's code. The longest go first (see
+    // `schedule`), so that no long one runs alone at the end.
+    let durations_file = schedule::file(&state_dir(kit).join(&target.key));
+    let ids: Vec<&str> = plans
+        .iter()
+        .filter(|plan| runners.contains_key(&plan.id))
+        .map(|plan| plan.id.as_str())
+        .collect();
     let queue: Mutex<Vec<(&ChallengePlan, &Path)>> = Mutex::new(
-        plans
-            .iter()
-            .filter_map(|plan| runners.get(&plan.id).map(|exe| (*plan, exe.as_path())))
+        schedule::order(&ids, &schedule::load(&durations_file))
+            .into_iter()
             .rev()
+            .filter_map(|id| {
+                let plan = plans.iter().find(|plan| plan.id == id)?;
+                Some((*plan, runners.get(id)?.as_path()))
+            })
             .collect(),
     );
     let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 2);
+        .map_or(2, |n| n.get() + 1)
+        .clamp(2, 4);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -86,6 +98,12 @@ pub fn grade(
         }
     });
     let mut results = results.into_inner().expect("no panics while locked");
+    let ran: schedule::Durations = results
+        .iter()
+        .filter(|(id, _)| runners.contains_key(*id))
+        .map(|(id, report)| (id.clone(), report.duration_ms))
+        .collect();
+    schedule::save(&durations_file, &ran);
     let challenges = plans.iter().filter_map(|plan| results.remove(&plan.id)).collect();
     Ok(scoring::report(&target.label, challenges))
 }

@@ -8,6 +8,7 @@ mod compile;
 mod dev;
 mod grade;
 mod hints;
+mod schedule;
 mod sealed;
 mod target;
 
