@@ -1,0 +1,27 @@
+//! Q2: the seed's `ObstinateProtocol`, which says no to everything.
+
+use crate::twisted::{Protocol, Transport};
+
+/// Q2: answers `no\r\n` to every line the peer sends.
+///
+/// A line ends with `\n` (a `\r` before it belongs to the line: `yes\r\n` and `yes\n` are both one
+/// line, and so is an empty one). `data_received` gets chunks, not lines: a line may come in
+/// pieces (answered once, when its `\n` arrives), or several lines in one chunk (one `no\r\n`
+/// each). Bytes after the last `\n` when the connection ends are no line: they get no answer.
+#[derive(Default)]
+pub struct ObstinateProtocol {
+    transport: Option<Transport>,
+}
+
+impl Protocol for ObstinateProtocol {
+    fn connection_made(&mut self, transport: Transport) {
+        self.transport = Some(transport);
+    }
+
+    fn data_received(&mut self, data: &[u8]) {
+        // TODO(Q2): what in `data` tells you how many lines ended? Must anything be kept between
+        // two calls?
+        let _ = (&self.transport, data);
+        todo!("say no to every line")
+    }
+}

@@ -1,0 +1,45 @@
+//! The checks of challenge 11, triforce.
+//!
+//! Q1 (the glue) is checked on real TCP with a recording factory of the checks' own: every
+//! callback, its order and the task that made it ([`record`]). Q2 and Q3 are protocols: their
+//! callbacks are called directly, as a glue would, so they are judged without Q1's answer.
+
+mod q1;
+mod q1_close;
+mod q1_common;
+mod q2;
+mod q3;
+mod record;
+
+use harness::{Suite, paused, real};
+
+/// The checks, bound to `challenge.toml`, and the `triforce` binary.
+pub fn suite() -> Suite {
+    Suite::new(
+        include_str!("../challenge.toml"),
+        vec![
+            real("made-first", q1::made_first),
+            real("data-in-order", q1::data_in_order),
+            real("write-order", q1::write_order),
+            real("lost-once-clean", q1::lost_once_clean),
+            real("lost-once-reset", q1::lost_once_reset),
+            real("lose-flushes", q1_close::lose_flushes),
+            real("lose-nothing-after", q1_close::lose_nothing_after),
+            real("lost-once-lose", q1_close::lost_once_lose),
+            real("one-per-connection", q1::one_per_connection),
+            real("one-task", q1::one_task),
+            real("hundred-clients", q1::hundred_clients),
+            real("shutdown", q1_close::shutdown),
+            paused("no-per-line", q2::no_per_line),
+            paused("line-in-pieces", q2::line_in_pieces),
+            paused("several-per-chunk", q2::several_per_chunk),
+            paused("tail-unanswered", q2::tail_unanswered),
+            paused("names", q3::names),
+            paused("wrap", q3::wrap),
+            paused("who", q3::who),
+            paused("live-set", q3::live_set),
+            paused("own-state", q3::own_state),
+        ],
+    )
+    .binary("triforce", challenge::cli::main)
+}

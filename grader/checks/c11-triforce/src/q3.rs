@@ -1,0 +1,163 @@
+//! Q3, `NamesFactory`: protocols built and driven directly, as a glue would, each with its own
+//! transport. No socket, and no need for Q1's glue.
+
+use challenge::names::NamesFactory;
+use challenge::twisted::{Factory, Outbox, Protocol, Reason, Transport};
+use harness::{Outcome, fail, show_bytes};
+
+/// One connection of a factory under test.
+struct Conn {
+    name: String,
+    protocol: Box<dyn Protocol>,
+    outbox: Outbox,
+}
+
+impl Conn {
+    fn written(&mut self) -> Vec<u8> {
+        let mut all = Vec::new();
+        while let Some(data) = self.outbox.writes.try_next() {
+            all.extend(data);
+        }
+        all
+    }
+
+    /// Feeds chunks and expects exactly `answer` written in return (after the last one).
+    fn feed(&mut self, chunks: &[&[u8]], answer: &[u8], context: &str) -> Outcome {
+        for chunk in chunks {
+            self.protocol.data_received(chunk);
+        }
+        let got = self.written();
+        if got == answer {
+            return Ok(());
+        }
+        let shown: Vec<String> = chunks.iter().map(|c| show_bytes(c)).collect();
+        fail(format!(
+            "{context}: connection {} was fed {}; expected {}, got {}",
+            self.name,
+            shown.join(", "),
+            show_bytes(answer),
+            show_bytes(&got)
+        ))
+    }
+
+    fn lose(&mut self, reason: Reason) {
+        self.protocol.connection_lost(reason);
+    }
+}
+
+/// The letter the `n`th connection (from 0) is named.
+fn letter(n: usize) -> String {
+    char::from(b'A' + (n % 26) as u8).to_string()
+}
+
+/// Builds and makes `count` connections of `factory`; expects each one told its name.
+fn connect(factory: &NamesFactory, made: &mut usize, count: usize) -> Outcome<Vec<Conn>> {
+    let mut conns = Vec::new();
+    for _ in 0..count {
+        let peer = ([127, 0, 0, 1], 40000 + *made as u16).into();
+        let (transport, outbox) = Transport::new(peer);
+        let mut protocol = factory.build_protocol(peer);
+        protocol.connection_made(transport);
+        let name = letter(*made);
+        let mut conn = Conn {
+            name: format!("#{} ", *made + 1),
+            protocol,
+            outbox,
+        };
+        let expected = format!("You are {name}\r\n");
+        let got = conn.written();
+        if got != expected.as_bytes() {
+            return fail(format!(
+                "expected connection #{} of a new factory to be told {}, got {}{}",
+                *made + 1,
+                show_bytes(expected.as_bytes()),
+                show_bytes(&got),
+                if *made == 0 && got.starts_with(b"You are ") && got != b"You are A\r\n" {
+                    " (is the count kept in a `static`, shared by every factory, instead of in the factory?)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        conn.name = name;
+        *made += 1;
+        conns.push(conn);
+    }
+    Ok(conns)
+}
+
+fn who_answer(names: &[&str]) -> Vec<u8> {
+    format!("{}\r\n", names.join(",")).into_bytes()
+}
+
+pub(crate) async fn names() -> Outcome {
+    let factory = NamesFactory::new();
+    let mut made = 0;
+    connect(&factory, &mut made, 3)?;
+    Ok(())
+}
+
+pub(crate) async fn wrap() -> Outcome {
+    let factory = NamesFactory::new();
+    let mut made = 0;
+    let mut conns = connect(&factory, &mut made, 28)?;
+    let all: Vec<String> = (0..28).map(letter).collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    conns[27].feed(
+        &[b"who\r\n"],
+        &who_answer(&all),
+        "28 connections live (the 27th is A again)",
+    )
+}
+
+pub(crate) async fn who() -> Outcome {
+    let factory = NamesFactory::new();
+    let mut made = 0;
+    let mut conns = connect(&factory, &mut made, 3)?;
+    let abc = who_answer(&["A", "B", "C"]);
+    let context = "A, B and C live";
+    conns[1].feed(&[b"who\r\n"], &abc, context)?;
+    conns[0].feed(&[b"who\n"], &abc, context)?;
+    conns[2].feed(&[b"w", b"h", b"o\r", b"\n"], &abc, context)?;
+    conns[2].feed(&[b"  who \t\r\n"], &abc, context)?;
+    let twice = [abc.clone(), abc.clone()].concat();
+    conns[1].feed(&[b"who\nwho\n"], &twice, context)?;
+    conns[0].feed(&[b"hello\r\n", b"WHO\r\n", b"whom\r\n", b"\r\n"], b"", context)?;
+    conns[0].feed(&[b"who"], b"", context)?;
+    conns[0].feed(&[b"\r\n"], &abc, context)?;
+    let long = vec![b'x'; 1024 * 1024];
+    conns[1].feed(&[&long, b"\r\nwho\r\n"], &abc, "after a line of 1 MiB")
+}
+
+pub(crate) async fn live_set() -> Outcome {
+    let factory = NamesFactory::new();
+    let mut made = 0;
+    let mut conns = connect(&factory, &mut made, 4)?;
+    conns[1].lose(Reason::Done);
+    conns[2].lose(Reason::Lost(std::io::ErrorKind::ConnectionReset.into()));
+    let context = "A, B, C, D made, B closed and C reset";
+    conns[0].feed(&[b"who\r\n"], &who_answer(&["A", "D"]), context)?;
+    let mut later = connect(&factory, &mut made, 1)?;
+    let context = "then E made";
+    later[0].feed(&[b"who\r\n"], &who_answer(&["A", "D", "E"]), context)?;
+    conns[0].lose(Reason::Done);
+    conns[3].feed(&[b"who\r\n"], &who_answer(&["D", "E"]), "then A closed")
+}
+
+pub(crate) async fn own_state() -> Outcome {
+    let first = NamesFactory::new();
+    let second = NamesFactory::new();
+    let (mut one, mut two) = (0, 0);
+    let mut a1 = connect(&first, &mut one, 2)?;
+    let mut a2 = connect(&second, &mut two, 1)?;
+    a2[0].feed(
+        &[b"who\r\n"],
+        &who_answer(&["A"]),
+        "a second factory with one connection",
+    )?;
+    a1[1].feed(
+        &[b"who\r\n"],
+        &who_answer(&["A", "B"]),
+        "the first factory, beside a second one",
+    )
+}
