@@ -1,17 +1,13 @@
 //! Q1, the glue, as the protocol ends the connection: `lose_connection` and server shutdown.
 
-use crate::q1_common::{echo, echoed, expect_life, finished, pattern, start, wait_conn};
+use crate::q1_common::{echo, echoed, expect_life, finished, pattern, start};
 use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script, baseline, until};
 use challenge::glue::serve;
 use harness::tcp::Server;
 use harness::tokio::io::AsyncWriteExt;
 use harness::tokio::sync::oneshot;
-use harness::tokio::task::spawn_blocking;
 use harness::tokio::time::Duration;
 use harness::{Failure, Outcome, fail, show_bytes};
-use std::io::Write;
-use std::os::fd::AsFd;
-use std::time::Instant;
 
 /// The protocol of the `lose_connection` checks: on `quit\n`, writes `payload`, loses the
 /// connection, writes `after!` (dropped), then naps `nap` in the callback.
