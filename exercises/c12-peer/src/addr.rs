@@ -1,0 +1,14 @@
+//! Q3: the addresses of the command line.
+
+/// The host of an address given as a port alone.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+
+/// Q3: parses a command-line address, `host:port` or just `port` (the host is then
+/// [`DEFAULT_HOST`]), into its host and port. A port that is not a number from 0 to 65535 is an
+/// error whose text is `Ports must be integers.` (what the command line prints, as the seed's
+/// `parser.error`).
+pub fn parse_addr(text: &str) -> Result<(String, u16), String> {
+    // TODO(Q3): `split_once(':')`, `str::parse::<u16>()`. `cli.rs` hands this to clap.
+    let _ = text;
+    todo!("parse [host:]port")
+}

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(c12_peer::cli::main(std::env::args_os().collect()))
+}

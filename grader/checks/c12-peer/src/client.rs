@@ -1,0 +1,165 @@
+//! Q2, the client: `session` driven through in-memory streams in virtual time (updates at exactly
+//! 5 s, 10 s…, acks counted, the return when the connection is lost), and `run` on real TCP
+//! against a small server written here (no timing there).
+
+use crate::peers::{Played, Script, play, secs, updates_at};
+use crate::support::closed_port;
+use challenge::client::{run, session};
+use harness::tokio::io::{AsyncWriteExt, duplex};
+use harness::tokio::net::TcpListener;
+use harness::tokio::time::{Duration, Instant, timeout, timeout_at};
+use harness::tokio::{self};
+use harness::{Failure, Outcome, SharedBuffer, fail};
+
+/// What happened: what the peer saw and did, and what `session` returned and when (s), or `None`
+/// if it had not returned `wait` seconds after the peer closed.
+async fn drive(script: Script, wait: f64) -> (Played, Option<(u64, f64)>) {
+    let start = Instant::now();
+    let (client, server) = duplex(4096);
+    let deadline = start + secs(script.close_at + wait);
+    let session = async {
+        let acks = session(client).await;
+        (acks, start.elapsed().as_millis() as f64 / 1000.0)
+    };
+    let (received, returned) = tokio::join!(play(server, start, script), timeout_at(deadline, session));
+    (received, returned.ok())
+}
+
+pub(crate) async fn first_update() -> Outcome {
+    let (played, _) = drive(Script::silent(5.5), 1.0).await;
+    let received = played.received;
+    let expected = updates_at(&[5.0]);
+    if received != expected {
+        return fail(format!(
+            "over the first 5.5 s, expected one `<update>` at exactly 5 s (and nothing before), \
+             got {received:?} (token, second)"
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn every_5s() -> Outcome {
+    let (played, _) = drive(Script::silent(21.0), 1.0).await;
+    let received = played.received;
+    // The first update is `first-update`'s business: judge the ones after it.
+    let later: Vec<(String, f64)> = received.iter().filter(|(_, t)| *t > 5.0).cloned().collect();
+    let expected = updates_at(&[10.0, 15.0, 20.0]);
+    if later != expected {
+        return fail(format!(
+            "over 21 s, after the first update, expected `<update>` at exactly 10 s, 15 s and 20 s \
+             and nothing else; got {later:?} (token, second)"
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn counts_acks() -> Outcome {
+    // The peer greets, acks every update and also sends tokens that are not acks.
+    let script = Script {
+        also: b"<update><pong>",
+        ..Script::acking(17.0)
+    };
+    let (played, returned) = drive(script, 10.0).await;
+    // The updates' timing is `first-update`'s and `every-5s`' business: count what was acked.
+    let sent = played.acks;
+    if sent < 2 {
+        return fail(format!(
+            "a peer that acks every update got {sent} update(s) in 17 s: nothing to count (see \
+             `first-update`)"
+        ));
+    }
+    match returned {
+        Some((acks, _)) if acks == sent => Ok(()),
+        Some((acks, _)) => fail(format!(
+            "a peer sent `<connection up>`, then `<Ack><update><pong>` after each of the {sent} \
+             updates it got, then closed at 17 s: expected `session` to return {sent} (only \
+             `<Ack>` counts), got {acks}"
+        )),
+        None => fail(format!(
+            "a peer acked {sent} updates and closed at 17 s: `session` had not returned 10 s \
+             later (it returns when the connection is lost)"
+        )),
+    }
+}
+
+pub(crate) async fn returns_on_loss() -> Outcome {
+    for close_at in [12.0, 3.0] {
+        let (played, returned) = drive(Script::acking(close_at), 10.0).await;
+        let acks = played.acks;
+        match returned {
+            Some((n, at)) if n == acks && at == close_at => {}
+            Some((n, at)) => {
+                return fail(format!(
+                    "a peer that acked every update ({acks} of them) closed at {close_at} s: \
+                     expected `session` to return {acks} at once, at {close_at} s; it returned {n} \
+                     at {at} s"
+                ));
+            }
+            None => {
+                return fail(format!(
+                    "a peer that acked every update closed at {close_at} s: expected `session` to \
+                     return at once; it had not returned 10 s later"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A server for one connection: writes `bytes`, then closes.
+async fn one_shot(bytes: &'static [u8]) -> Outcome<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .or_else(|e| fail(format!("no local address: {e}")))?;
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream.write_all(bytes).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    Ok(addr.to_string())
+}
+
+pub(crate) async fn run_report() -> Outcome {
+    let addr = one_shot(b"<connection up><Ack><Ack>").await?;
+    let out = SharedBuffer::new();
+    let Ok(acks) = timeout(Duration::from_secs(3), run(&addr, out.clone())).await else {
+        return Err(Failure::Timeout(format!(
+            "a server sent `<connection up><Ack><Ack>` and closed: `run` had not returned 3 s \
+             later; it printed {:?}",
+            out.text()
+        )));
+    };
+    let expected = "Received 2 acks\n";
+    if acks != 2 || out.text() != expected {
+        return fail(format!(
+            "a server sent `<connection up><Ack><Ack>` and closed: expected `run` to print \
+             {expected:?} and return 2; it printed {:?} and returned {acks}",
+            out.text()
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn run_refused() -> Outcome {
+    let addr = format!("127.0.0.1:{}", closed_port().await?);
+    let out = SharedBuffer::new();
+    let Ok(acks) = timeout(Duration::from_secs(3), run(&addr, out.clone())).await else {
+        return Err(Failure::Timeout(format!(
+            "with nobody listening at {addr}, `run` had not returned 3 s later; it printed {:?}",
+            out.text()
+        )));
+    };
+    let expected = format!("Failed to connect to: {addr}\nReceived 0 acks\n");
+    if acks != 0 || out.text() != expected {
+        return fail(format!(
+            "with nobody listening at {addr}: expected `run` to print {expected:?} and return 0; \
+             it printed {:?} and returned {acks}",
+            out.text()
+        ));
+    }
+    Ok(())
+}

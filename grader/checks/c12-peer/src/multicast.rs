@@ -1,0 +1,197 @@
+//! Q3, multicast: `multicast` driven through three in-memory streams in virtual time, and
+//! `run_many` on real TCP against small servers written here.
+
+use crate::peers::{Played, Script, play, secs, steady};
+use crate::support::closed_port;
+use challenge::multicast::{multicast, run_many};
+use harness::tokio::io::{AsyncWriteExt, duplex};
+use harness::tokio::net::TcpListener;
+use harness::tokio::time::{Duration, Instant, sleep, sleep_until, timeout, timeout_at};
+use harness::tokio::{self};
+use harness::{Failure, Outcome, SharedBuffer, fail};
+
+/// Runs `multicast` on three streams whose peers play `scripts` (without greeting); returns what
+/// each peer saw and did, and what `multicast` returned (`None` if not within `limit` s).
+async fn drive(scripts: [Script; 3], limit: f64) -> ([Played; 3], Option<Vec<u64>>) {
+    let start = Instant::now();
+    let (a, a_server) = duplex(4096);
+    let (b, b_server) = duplex(4096);
+    let (c, c_server) = duplex(4096);
+    let [sa, sb, sc] = scripts.map(Script::quiet);
+    let (pa, pb, pc, counts) = tokio::join!(
+        play(a_server, start, sa),
+        play(b_server, start, sb),
+        play(c_server, start, sc),
+        timeout_at(start + secs(limit), multicast(vec![a, b, c])),
+    );
+    ([pa, pb, pc], counts.ok())
+}
+
+/// Checks that A and C (and B, if given) got steady updates until after `until`, at the same
+/// times. When each session sends its first update is Q2's business, not judged here.
+fn same_steady(what: &str, peers: &[(&str, &Played)], until: f64) -> Outcome {
+    let mut first: Option<(&str, Vec<f64>)> = None;
+    for (name, played) in peers {
+        let times = steady(&played.received, until)
+            .or_else(|why| fail(format!("{what}: server {name} got {why}")))?;
+        match &first {
+            None => first = Some((name, times)),
+            Some((other, expected)) if *expected != times => {
+                return fail(format!(
+                    "{what}: expected every update to go to every server at once; {other} got \
+                     updates at {expected:?} s, {name} at {times:?} s"
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks what `multicast` returned against the acks each peer sent.
+fn expect_counts(what: &str, peers: &[Played; 3], counts: Option<Vec<u64>>, limit: f64) -> Outcome {
+    let sent: Vec<u64> = peers.iter().map(|p| p.acks).collect();
+    match counts {
+        Some(counts) if counts == sent => Ok(()),
+        Some(counts) => fail(format!(
+            "{what}: the servers sent {sent:?} acks; expected `multicast` to return that (in the \
+             order of the streams), got {counts:?}"
+        )),
+        None => fail(format!(
+            "{what}: `multicast` had not returned at {limit} s (it returns when every connection is lost)"
+        )),
+    }
+}
+
+pub(crate) async fn multicast_updates() -> Outcome {
+    let scripts = [Script::acking(21.0), Script::acking(21.0), Script::acking(21.0)];
+    let ([a, b, c], _) = drive(scripts, 40.0).await;
+    same_steady(
+        "three servers A, B and C, up for 21 s",
+        &[("A", &a), ("B", &b), ("C", &c)],
+        15.0,
+    )
+}
+
+pub(crate) async fn multicast_counts() -> Outcome {
+    // They close one after another, last to first: counts in the order connections end are
+    // the wrong way round.
+    let scripts = [
+        Script::acking(16.0),
+        Script {
+            ack: |n| n == 0,
+            ..Script::acking(13.0)
+        },
+        Script::silent(8.0),
+    ];
+    let (peers, counts) = drive(scripts, 30.0).await;
+    if peers[0].acks < 2 {
+        return fail(format!(
+            "server A, which acks every update, got {} update(s) in 16 s: nothing to count (see \
+             `multicast-updates`)",
+            peers[0].acks
+        ));
+    }
+    expect_counts(
+        "A acked every update and closed at 16 s, B acked only the first and closed at 13 s, C acked none and closed at 8 s",
+        &peers,
+        counts,
+        30.0,
+    )
+}
+
+pub(crate) async fn one_down() -> Outcome {
+    let scripts = [Script::acking(21.0), Script::acking(7.0), Script::acking(21.0)];
+    let (peers, counts) = drive(scripts, 40.0).await;
+    let what = "server B closed at 7 s, A and C at 21 s";
+    same_steady(what, &[("A", &peers[0]), ("C", &peers[2])], 15.0)?;
+    expect_counts(what, &peers, counts, 40.0)
+}
+
+pub(crate) async fn one_silent() -> Outcome {
+    let start = Instant::now();
+    let (a, a_server) = duplex(4096);
+    // B never reads: its stream holds one update, and the next write to it waits until B closes.
+    let (b, b_server) = duplex(8);
+    let (c, c_server) = duplex(4096);
+    let silent_b = async move {
+        sleep_until(start + secs(30.0)).await;
+        drop(b_server);
+        Played::default()
+    };
+    let (pa, pb, pc, counts) = tokio::join!(
+        play(a_server, start, Script::acking(26.0).quiet()),
+        silent_b,
+        play(c_server, start, Script::acking(26.0).quiet()),
+        timeout_at(start + secs(50.0), multicast(vec![a, b, c])),
+    );
+    let what = "server B never read nor answered until it closed at 30 s; A and C acked every \
+                update and closed at 26 s";
+    same_steady(what, &[("A", &pa), ("C", &pc)], 20.0).map_err(|f| match f {
+        Failure::Fail(m) => Failure::Fail(format!("{m} (does a write stuck on B hold up the others?)")),
+        timeout => timeout,
+    })?;
+    expect_counts(what, &[pa, pb, pc], counts.ok(), 50.0)
+}
+
+/// A server for one connection: after `delay`, writes `bytes` and closes.
+async fn one_shot(bytes: &'static [u8], delay: Duration) -> Outcome<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .or_else(|e| fail(format!("no local address: {e}")))?;
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            sleep(delay).await;
+            let _ = stream.write_all(bytes).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    Ok(addr.to_string())
+}
+
+pub(crate) async fn run_many_report() -> Outcome {
+    // The first server is the last to finish: the report still comes in the order given.
+    // No `<connection up>`: how `session` treats other tokens is Q2's business.
+    let first = one_shot(b"<Ack><Ack>", Duration::from_millis(100)).await?;
+    let refused = format!("127.0.0.1:{}", closed_port().await?);
+    let third = one_shot(b"<Ack>", Duration::ZERO).await?;
+    let addrs = vec![first.clone(), refused.clone(), third.clone()];
+    let out = SharedBuffer::new();
+    // Generous: a session that notices the end of a connection only when its next update fails
+    // (Q2's `returns-on-loss`) takes 5 or 10 s, and that is not this check's business.
+    let Ok(counts) = timeout(Duration::from_secs(12), run_many(&addrs, out.clone())).await else {
+        return Err(Failure::Timeout(format!(
+            "servers that ack and close at once: `run_many` had not returned 12 s later; it \
+             printed {:?} (if `returns-on-loss` fails, fix Q2 first)",
+            out.text()
+        )));
+    };
+    let text = out.text();
+    let what = format!(
+        "{first} sent two acks and closed, nobody listened at {refused}, {third} sent one ack and \
+         closed; `run_many` printed {text:?} and returned {counts:?}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let report = [
+        format!("Received 2 acks from {first}"),
+        format!("Received 0 acks from {refused}"),
+        format!("Received 1 acks from {third}"),
+    ];
+    let failed = format!("Failed to connect to: {refused}");
+    let failed_at = lines.iter().position(|l| *l == failed);
+    if lines.len() < 3 || lines[lines.len() - 3..] != report {
+        return fail(format!("{what}: expected it to end with the lines {report:?}"));
+    }
+    if failed_at.is_none_or(|i| i >= lines.len() - 3) {
+        return fail(format!("{what}: expected the line {failed:?} before the report"));
+    }
+    if counts != [2, 0, 1] {
+        return fail(format!(
+            "{what}: expected it to return [2, 0, 1] (if Q2's `counts-acks` fails, fix it first)"
+        ));
+    }
+    Ok(())
+}
