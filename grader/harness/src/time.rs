@@ -1,4 +1,5 @@
-//! Virtual-time helpers for checks that run on a paused clock ([`crate::paused`]).
+//! Time helpers: [`until`] waits for a condition on any clock; the rest are for checks that run on
+//! a paused clock ([`crate::paused`]).
 //!
 //! On a paused clock, tokio jumps to the next timer as soon as every task is idle, so "wait 10 s"
 //! costs microseconds. That is exact for in-memory streams (`tokio::io::duplex`), which is what
@@ -47,6 +48,22 @@ pub fn seconds(arrivals: &[Arrival]) -> Vec<f64> {
         .collect()
 }
 
+/// Polls `f` every millisecond until it gives `Some`, for at most `limit` on the runtime's clock
+/// (real, or virtual on a paused one); `None` when time ran out. For what a check cannot await:
+/// a count of live tasks, a recorder filled by learner callbacks, a server's task ending.
+pub async fn until<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(found) = f() {
+            return Some(found);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +81,19 @@ mod tests {
         });
         let arrivals = record(&mut ours, start, Duration::from_secs(7)).await.unwrap();
         assert_eq!(seconds(&arrivals), [0.0, 3.0, 6.0]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn until_gives_what_f_found_or_none_after_the_limit() {
+        let start = Instant::now();
+        let mut calls = 0;
+        let found = until(Duration::from_secs(1), || {
+            calls += 1;
+            (calls == 3).then_some(calls)
+        })
+        .await;
+        assert_eq!(found, Some(3));
+        assert_eq!(until(Duration::from_secs(1), || None::<()>).await, None);
+        assert!(start.elapsed() >= Duration::from_secs(1));
     }
 }

@@ -8,9 +8,10 @@
 
 use challenge::{INTERVAL, serve};
 use harness::tcp::{Client, Server};
+use harness::time::until;
 use harness::tokio::io::AsyncReadExt;
 use harness::tokio::runtime::{Handle, RuntimeMetrics};
-use harness::tokio::time::{Duration, sleep, timeout};
+use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, fail, show_bytes};
 
 /// Connect/disconnect cycles of `no-leak`: `ROUNDS` rounds of `BATCH` clients at once.
@@ -28,16 +29,12 @@ const LEAK_GRACE: Duration = Duration::from_millis(1500);
 /// Polls `done` every millisecond until it holds or `limit` has passed; returns whether it held.
 /// `step` runs before each poll and may fail the wait early.
 async fn wait_for(limit: Duration, mut step: impl FnMut() -> Outcome<bool>) -> Outcome<bool> {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        if step()? {
-            return Ok(true);
-        }
-        if std::time::Instant::now() > deadline {
-            return Ok(false);
-        }
-        sleep(Duration::from_millis(1)).await;
-    }
+    let ended = until(limit, || match step() {
+        Ok(false) => None,
+        done_or_failed => Some(done_or_failed),
+    })
+    .await;
+    ended.unwrap_or(Ok(false))
 }
 
 /// Reads what is waiting on `client` without blocking (the beats are dropped); fails when the

@@ -5,10 +5,11 @@ use crate::support::{expect_field, random_bytes, same_bytes};
 use challenge::server::serve;
 use harness::futures::future::join_all;
 use harness::tcp::{Client, Server};
+use harness::time::until;
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
-use harness::tokio::time::{Duration, Instant, sleep, timeout};
+use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, fail};
 
 /// Runs `serve` on `127.0.0.1:0` with a shutdown signal that never comes.
@@ -161,16 +162,15 @@ pub(crate) async fn shutdown() -> Outcome {
     same_bytes("an echo after the shutdown signal", b"after", &got)?;
     client.shutdown_write().await?;
     client.expect_eof().await?;
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while server.is_running() {
-        if Instant::now() > deadline {
-            return fail(
-                "expected `serve` to return once shutdown was signalled and the last connection \
-                 closed, got it still running 2 s later"
-                    .to_string(),
-            );
-        }
-        sleep(Duration::from_millis(1)).await;
+    if until(Duration::from_secs(2), || (!server.is_running()).then_some(()))
+        .await
+        .is_none()
+    {
+        return fail(
+            "expected `serve` to return once shutdown was signalled and the last connection \
+             closed, got it still running 2 s later"
+                .to_string(),
+        );
     }
     match Client::connect(server.addr).await {
         Err(_) => Ok(()),

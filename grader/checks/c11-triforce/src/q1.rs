@@ -6,7 +6,8 @@
 //! record already: nothing is left to chance.
 
 use crate::q1_common::{echo, echoed, expect_life, finished, pattern, start, wait_conn};
-use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script, baseline, until};
+use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script, baseline};
+use harness::time::until;
 
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use harness::tokio::net::TcpStream;

@@ -1,9 +1,10 @@
 //! Q1, the glue, as the protocol ends the connection: `lose_connection` and server shutdown.
 
 use crate::q1_common::{echo, echoed, expect_life, finished, pattern, start};
-use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script, baseline, until};
+use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script, baseline};
 use challenge::glue::serve;
 use harness::tcp::Server;
+use harness::time::until;
 use harness::tokio::io::AsyncWriteExt;
 use harness::tokio::sync::oneshot;
 use harness::tokio::time::Duration;

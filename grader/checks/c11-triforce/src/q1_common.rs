@@ -1,8 +1,9 @@
 //! Helpers of the Q1 checks: start the learner's glue, wait for the record, judge a connection's life.
 
-use crate::record::{Call, Conn, LIMIT, Recorder, Script, alive, until};
+use crate::record::{Call, Conn, LIMIT, Recorder, Script, alive};
 use challenge::glue::serve;
 use harness::tcp::{Client, Server};
+use harness::time::until;
 use harness::{Failure, Outcome, fail, show_bytes};
 use std::net::SocketAddr;
 

@@ -227,20 +227,6 @@ impl Protocol for Recording {
     }
 }
 
-/// Polls `f` every millisecond until it gives `Some`, at most `limit` (real time).
-pub(crate) async fn until<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        if let Some(found) = f() {
-            return Some(found);
-        }
-        if std::time::Instant::now() > deadline {
-            return None;
-        }
-        sleep(Duration::from_millis(1)).await;
-    }
-}
-
 /// Tasks alive on the check's runtime.
 pub(crate) fn alive() -> usize {
     Handle::current().metrics().num_alive_tasks()

@@ -3,6 +3,7 @@
 
 use challenge::server::serve;
 use harness::tcp::{Client, Server};
+use harness::time::until;
 use harness::tokio::sync::oneshot;
 use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, SharedBuffer, fail};
@@ -157,10 +158,7 @@ impl PeerServer {
         // ends, a moment after `serve` returned: wait for that, so that what the check sees of the
         // socket is what `serve` left.
         if matches!(stopped, Stopped::Ok) {
-            let deadline = harness::tokio::time::Instant::now() + LIMIT;
-            while self.server.is_running() && harness::tokio::time::Instant::now() < deadline {
-                harness::tokio::task::yield_now().await;
-            }
+            until(LIMIT, || (!self.server.is_running()).then_some(())).await;
         }
         stopped
     }
@@ -168,17 +166,7 @@ impl PeerServer {
 
 /// Waits (at most [`LIMIT`]) until what was printed to `out` satisfies `ready`.
 pub(crate) async fn printed(out: &SharedBuffer, ready: impl Fn(&str) -> bool) -> Option<String> {
-    let deadline = harness::tokio::time::Instant::now() + LIMIT;
-    loop {
-        let text = out.text();
-        if ready(&text) {
-            return Some(text);
-        }
-        if harness::tokio::time::Instant::now() >= deadline {
-            return None;
-        }
-        harness::tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until(LIMIT, || Some(out.text()).filter(|text| ready(text))).await
 }
 
 /// A port on 127.0.0.1 where nothing listens (bound, then closed).
