@@ -9,6 +9,8 @@
 //!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages;
 //! - [`logs`]: learner code's `tracing` events, captured as level, message and fields;
 //! - [`exec`]: a challenge's binary run as a process of its own (arguments, streams, exit code);
+//! - [`netsim`]: a seeded lossy datagram network in virtual time, recording every datagram's fate;
+//! - [`memory`]: an opt-in counting allocator, for checks of bounded memory;
 //! - [`rawhttp`]: an HTTP/1.1 server on raw TCP that counts requests in flight, answers without
 //!   Content-Length, drops or holds connections.
 //!
@@ -20,6 +22,8 @@ pub mod exec;
 pub mod http;
 pub mod learner;
 pub mod logs;
+pub mod memory;
+pub mod netsim;
 mod panics;
 pub mod rawhttp;
 pub mod runner;
