@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(c14_boom::cli::main(std::env::args_os().collect()))
+}
