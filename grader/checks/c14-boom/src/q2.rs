@@ -2,7 +2,7 @@
 //! what players see and when; `serve` on real TCP for 50 players, shutdown and the binary.
 
 use crate::support::{LIMIT, Player, Shadow, find};
-use challenge::game::Reply;
+use challenge::game::{PlayerId, Reply};
 use challenge::server::{Config, Server, serve};
 use challenge::telnet::{BELL, DEAD, TelnetFilter, negotiation};
 use harness::futures::future::join_all;
@@ -35,16 +35,42 @@ pub(crate) async fn join_board() -> Outcome {
     Ok(())
 }
 
-pub(crate) async fn broadcast_moves() -> Outcome {
-    let server = Server::new(Config::default());
+/// Players A and B, on `server` and on the shadow game, who have both seen the board with them.
+struct TwoPlayers {
+    shadow: Shadow,
+    a_id: PlayerId,
+    a: Player,
+    b_id: PlayerId,
+    b: Player,
+}
+
+async fn two_players(server: &Server) -> Outcome<TwoPlayers> {
     let start = Instant::now();
     let mut shadow = Shadow::new();
     let (a_id, _) = shadow.join();
-    let mut a = Player::join(&server, "player A", BIG, start);
+    let mut a = Player::join(server, "player A", BIG, start);
     let (b_id, board) = shadow.join();
-    let mut b = Player::join(&server, "player B", BIG, start);
+    let mut b = Player::join(server, "player B", BIG, start);
     a.expect(&board, "A and B joined").await?;
     b.expect(&board, "A and B joined").await?;
+    Ok(TwoPlayers {
+        shadow,
+        a_id,
+        a,
+        b_id,
+        b,
+    })
+}
+
+pub(crate) async fn broadcast_moves() -> Outcome {
+    let server = Server::new(Config::default());
+    let TwoPlayers {
+        mut shadow,
+        a_id,
+        mut a,
+        b_id,
+        mut b,
+    } = two_players(&server).await?;
     for (who, id, key) in [
         ("B", b_id, b'd'),
         ("A", a_id, b's'),
@@ -63,14 +89,13 @@ pub(crate) async fn broadcast_moves() -> Outcome {
 
 pub(crate) async fn personal_replies() -> Outcome {
     let server = Server::new(Config::default());
-    let start = Instant::now();
-    let mut shadow = Shadow::new();
-    let (a_id, _) = shadow.join();
-    let mut a = Player::join(&server, "player A", BIG, start);
-    let (b_id, board) = shadow.join();
-    let mut b = Player::join(&server, "player B", BIG, start);
-    a.expect(&board, "A and B joined").await?;
-    b.expect(&board, "A and B joined").await?;
+    let TwoPlayers {
+        mut shadow,
+        a_id,
+        mut a,
+        b_id,
+        mut b,
+    } = two_players(&server).await?;
     // A bumps into the top edge: a bell for A alone (if the game says so: Q1 judges that).
     let bell = shadow.game.key(a_id, b'w', Duration::ZERO) == Reply::Bell;
     a.send(b"w").await?;
