@@ -49,6 +49,11 @@ pub fn install_recorder(strip_prefix: Option<String>) {
     }));
 }
 
+/// Whether anything panicked since the last [`take`].
+pub fn any() -> bool {
+    !RECORDED.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+}
+
 /// Takes (and clears) what was recorded since the last call.
 pub fn take() -> Vec<PanicRecord> {
     std::mem::take(&mut *RECORDED.lock().unwrap_or_else(|e| e.into_inner()))

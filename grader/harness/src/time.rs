@@ -64,6 +64,22 @@ pub async fn until<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Opti
     }
 }
 
+/// `tokio::time::timeout` for real-time waits on learner code, which gives up at once (`None`) when
+/// code under test has panicked: a stub's `todo!()` in a task the node spawned, say. Waiting out
+/// the limit would only delay the verdict, which the runner takes from the recorded panic (`todo`
+/// or `panic`) whatever the check then says. It polls every millisecond: not for paused clocks.
+pub async fn within<F: std::future::Future>(limit: Duration, f: F) -> Option<F::Output> {
+    let panicked = async {
+        while !crate::panics::any() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        out = tokio::time::timeout(limit, f) => out.ok(),
+        () = panicked => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
