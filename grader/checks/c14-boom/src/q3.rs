@@ -154,36 +154,32 @@ pub(crate) async fn iac_iac() -> Outcome {
 }
 
 pub(crate) async fn refuses_options() -> Outcome {
-    expect_whole(
-        &[IAC, WILL, NAWS],
-        b"",
-        &[IAC, DONT, NAWS],
-        "the client offers NAWS",
-    )?;
-    expect_whole(
-        &[IAC, WILL, TTYPE],
-        b"",
-        &[IAC, DONT, TTYPE],
-        "the client offers TTYPE",
-    )?;
-    expect_whole(
-        &[IAC, DO, LINEMODE],
-        b"",
-        &[IAC, WONT, LINEMODE],
-        "the client asks for LINEMODE",
-    )?;
-    expect_whole(
-        &[IAC, DO, TTYPE],
-        b"",
-        &[IAC, WONT, TTYPE],
-        "the client asks us for TTYPE",
-    )?;
-    expect_whole(
-        &[IAC, WONT, NAWS, IAC, DONT, NAWS],
-        b"",
-        b"",
-        "WONT x and DONT x for what we do not do",
-    )?;
+    let cases: [(&[u8], &[u8], &str); 5] = [
+        (&[IAC, WILL, NAWS], &[IAC, DONT, NAWS], "the client offers NAWS"),
+        (
+            &[IAC, WILL, TTYPE],
+            &[IAC, DONT, TTYPE],
+            "the client offers TTYPE",
+        ),
+        (
+            &[IAC, DO, LINEMODE],
+            &[IAC, WONT, LINEMODE],
+            "the client asks for LINEMODE",
+        ),
+        (
+            &[IAC, DO, TTYPE],
+            &[IAC, WONT, TTYPE],
+            "the client asks us for TTYPE",
+        ),
+        (
+            &[IAC, WONT, NAWS, IAC, DONT, NAWS],
+            b"",
+            "WONT x and DONT x for what we do not do",
+        ),
+    ];
+    for (input, replies, what) in cases {
+        expect_whole(input, b"", replies, what)?;
+    }
     let script = [
         &b"w"[..],
         &[IAC, WILL, NAWS, IAC, DO, LINEMODE],
