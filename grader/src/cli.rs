@@ -57,6 +57,16 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// The format as the report layer knows it.
+    pub fn core(self) -> grader_core::report::Format {
+        match self {
+            Format::Table => grader_core::report::Format::Table,
+            Format::Json => grader_core::report::Format::Json,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Commands {
     /// Show the hints of a question, one more each time you ask.
@@ -71,6 +81,25 @@ pub enum Commands {
     },
     /// List the challenges and their questions.
     List,
+    /// Grade every submission under DIR (a learner's clone of the kit, or its exercises/ folder,
+    /// per folder): one report per submission, gradebook.csv and class.html. Run it again after an
+    /// interruption: submissions unchanged since their report are not graded twice.
+    Batch {
+        /// The folder holding one folder per submission.
+        dir: PathBuf,
+        /// Where to write the reports (default: `<DIR>-grades` next to DIR).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Grade only these challenges (the ones assigned so far): `--only c01,c02`.
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        only: Vec<String>,
+        /// Formats to write for each submission, besides report.json and report.html (repeatable).
+        #[arg(long, value_enum)]
+        format: Vec<Format>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// For the kit's authors: check its structure, scaffold a challenge.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -87,5 +116,14 @@ pub enum DevCommand {
         name: String,
         /// Its title, e.g. "Echo Server and Client".
         title: String,
+    },
+    /// Write made-up submissions (finished, half-finished, with mistakes, broken, panicking,
+    /// untouched, not a kit) for trying and measuring `grader batch`.
+    FakeClass {
+        /// A new (or empty) folder.
+        dir: PathBuf,
+        /// How many submissions.
+        #[arg(long, default_value_t = 30)]
+        count: usize,
     },
 }

@@ -1,9 +1,11 @@
 //! One grading run: build every selected challenge's runner, run each under supervision (a few at a
-//! time), score, and put the report together in curriculum order.
+//! time), score, and put the report together in curriculum order. Challenges whose result is known
+//! without building (see [`shortcut`]) skip the build and the run.
 
 use crate::compile;
 use crate::schedule;
 use crate::sealed;
+use crate::shortcut::{self, ResultCache};
 use crate::target::{Target, state_dir};
 use grader_core::sandbox::Sandbox;
 use grader_core::supervise::{Supervision, supervise};
@@ -14,15 +16,88 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
+/// How to grade, besides what.
+pub struct Options<'a> {
+    /// Show build progress on stderr.
+    pub progress: bool,
+    pub sandbox: &'a Sandbox,
+    /// Hide the kit from the learner's code (a submission is someone else's code).
+    pub sealed: bool,
+    /// Reuse reports of crates already graded (`grader batch`).
+    pub cache: Option<&'a ResultCache>,
+}
+
 pub fn grade(
     kit: &Path,
     target: &Target,
     all: &[ChallengePlan],
-    plans: &[&ChallengePlan],
-    progress: bool,
-    sandbox: &Sandbox,
-    sealed: bool,
+    selected: &[&ChallengePlan],
+    options: &Options<'_>,
 ) -> Result<Report, String> {
+    let mut known: BTreeMap<String, ChallengeReport> = BTreeMap::new();
+    let mut keys: BTreeMap<String, String> = BTreeMap::new();
+    let shown = target
+        .root
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    for plan in selected.iter().filter(|_| shortcut::enabled()) {
+        let crate_dir = target.root.join(&plan.dir);
+        if let Some(report) = shortcut::untouched(kit, plan, &crate_dir, &format!("{shown}/{}", plan.dir)) {
+            known.insert(plan.id.clone(), report);
+        } else if let Some(cache) = options.cache
+            && let Some(key) = cache.key(kit, plan, &crate_dir)
+        {
+            match cache.get(&key) {
+                Some(report) => {
+                    known.insert(plan.id.clone(), report);
+                }
+                None => {
+                    keys.insert(plan.id.clone(), key);
+                }
+            }
+        }
+    }
+    let plans: Vec<&ChallengePlan> = selected
+        .iter()
+        .filter(|plan| !known.contains_key(&plan.id))
+        .copied()
+        .collect();
+    let mut results = if plans.is_empty() {
+        BTreeMap::new()
+    } else {
+        if options.progress {
+            anstream::eprintln!(
+                "Building the checks of {} challenge(s) against {} (the first build takes a few minutes)…",
+                plans.len(),
+                target.label
+            );
+        }
+        build_and_run(kit, target, all, &plans, options)?
+    };
+    if let Some(cache) = options.cache {
+        for (id, key) in &keys {
+            if let Some(report) = results.get(id).filter(|r| shortcut::cacheable(r)) {
+                cache.put(key, report);
+            }
+        }
+    }
+    results.append(&mut known);
+    let challenges = selected
+        .iter()
+        .filter_map(|plan| results.remove(&plan.id))
+        .collect();
+    Ok(scoring::report(&target.label, challenges))
+}
+
+/// Builds the runners of `plans` and runs them; their reports by challenge id.
+fn build_and_run(
+    kit: &Path,
+    target: &Target,
+    all: &[ChallengePlan],
+    plans: &[&ChallengePlan],
+    options: &Options<'_>,
+) -> Result<BTreeMap<String, ChallengeReport>, String> {
+    let (progress, sealed, sandbox) = (options.progress, options.sealed, options.sandbox);
     let built = compile::build(kit, target, all, plans, progress, sealed)?;
     let mut how = Supervision {
         sandbox: sandbox.clone(),
@@ -97,13 +172,12 @@ pub fn grade(
             });
         }
     });
-    let mut results = results.into_inner().expect("no panics while locked");
+    let results = results.into_inner().expect("no panics while locked");
     let ran: schedule::Durations = results
         .iter()
         .filter(|(id, _)| runners.contains_key(*id))
         .map(|(id, report)| (id.clone(), report.duration_ms))
         .collect();
     schedule::save(&durations_file, &ran);
-    let challenges = plans.iter().filter_map(|plan| results.remove(&plan.id)).collect();
-    Ok(scoring::report(&target.label, challenges))
+    Ok(results)
 }

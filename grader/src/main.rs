@@ -3,6 +3,7 @@
 //! [`compile`] (build a runner per challenge) → `grader_core::supervise` (run it, survive it) →
 //! `grader_core::scoring` → `grader_core::report` → this CLI.
 
+mod batch;
 mod cli;
 mod compile;
 mod dev;
@@ -10,6 +11,8 @@ mod grade;
 mod hints;
 mod schedule;
 mod sealed;
+mod shortcut;
+mod stubs;
 mod target;
 
 use clap::Parser;
@@ -79,46 +82,77 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             return Ok(0);
         }
+        Some(Commands::Batch {
+            dir,
+            output,
+            only,
+            format,
+            quiet,
+        }) => {
+            let sandbox = sandbox(&cli)?;
+            let selected = select(&plans, only)?;
+            let batch = batch::Batch {
+                dir: dir.clone(),
+                output: output.clone(),
+                formats: format.iter().map(|f| f.core()).collect(),
+                quiet: *quiet,
+            };
+            return batch::run(&kit, &plans, &selected, &sandbox, &batch);
+        }
         Some(Commands::Dev(_)) | None => {}
     }
     let target = match (&cli.submission, cli.solutions) {
-        (Some(dir), _) => Target::submission(dir)?,
+        (Some(dir), _) => {
+            // Graded from a copy: the learner's files cannot change under the grade, and the copy
+            // sits next to the kit's checks, which the exercise crates name by a relative path.
+            let mut target = Target::submission(dir)?;
+            let stage = target::state_dir(&kit).join("stages").join(&target.key);
+            target.root = batch::stage(&kit, &stage, &target.root)?;
+            target
+        }
         (None, true) => Target::solutions(&kit),
         (None, false) => Target::exercises(&kit),
     };
-    let selected: Vec<&ChallengePlan> = if cli.only.is_empty() {
-        plans.iter().collect()
-    } else {
-        let mut selected = Vec::new();
-        for name in cli.only.iter().filter(|n| !n.trim().is_empty()) {
-            let plan = find(&plans, name)?;
-            if !selected.iter().any(|p: &&ChallengePlan| p.id == plan.id) {
-                selected.push(plan);
-            }
-        }
-        selected.sort_by(|a, b| a.id.cmp(&b.id));
-        selected
+    let selected = select(&plans, &cli.only)?;
+    let sandbox = sandbox(&cli)?;
+    let options = grade::Options {
+        progress: !cli.quiet,
+        sandbox: &sandbox,
+        // A submission is someone else's code: grade it sealed.
+        sealed: cli.sealed || cli.submission.is_some(),
+        cache: None,
     };
-    let mut sandbox = grader_core::sandbox::Sandbox::for_grading();
-    if let Some(limit) = &cli.memory_limit {
-        sandbox.limits.memory = grader_core::sandbox::Limits::parse_size(limit)?;
-    }
-    let progress = !cli.quiet;
-    if progress {
-        anstream::eprintln!(
-            "Building the checks of {} challenge(s) against {} (the first build takes a few minutes)…",
-            selected.len(),
-            target.label
-        );
-    }
-    // A submission is someone else's code: grade it sealed.
-    let sealed = cli.sealed || cli.submission.is_some();
-    let report = grade::grade(&kit, &target, &plans, &selected, progress, &sandbox, sealed)?;
+    let report = grade::grade(&kit, &target, &plans, &selected, &options)?;
     match cli.format {
         Format::Json => println!("{}", to_json(&report)),
         Format::Table => anstream::print!("{}", render_table(&report, TableOptions { verbose: cli.verbose })),
     }
     Ok(if report.all_passed() { 0 } else { 1 })
+}
+
+/// The challenges of `--only` (all of them when it is empty), in curriculum order.
+fn select<'a>(plans: &'a [ChallengePlan], only: &[String]) -> Result<Vec<&'a ChallengePlan>, String> {
+    if only.is_empty() {
+        return Ok(plans.iter().collect());
+    }
+    let mut selected = Vec::new();
+    for name in only.iter().filter(|n| !n.trim().is_empty()) {
+        let plan = find(plans, name)?;
+        if !selected.iter().any(|p: &&ChallengePlan| p.id == plan.id) {
+            selected.push(plan);
+        }
+    }
+    selected.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(selected)
+}
+
+/// Where check runners run: the default limits, with `--memory-limit` if given.
+fn sandbox(cli: &Cli) -> Result<grader_core::sandbox::Sandbox, String> {
+    let mut sandbox = grader_core::sandbox::Sandbox::for_grading();
+    if let Some(limit) = &cli.memory_limit {
+        sandbox.limits.memory = grader_core::sandbox::Limits::parse_size(limit)?;
+    }
+    Ok(sandbox)
 }
 
 fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan, String> {
@@ -147,6 +181,12 @@ fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8, String> {
             }
             anstream::eprintln!("dev check: {} problem(s)", problems.len());
             Ok(1)
+        }
+        DevCommand::FakeClass { dir, count } => {
+            let plans = grader_core::plan::discover(kit)?;
+            let names = dev::fake_class::make(kit, &plans, dir, *count)?;
+            println!("wrote {} submissions in {}", names.len(), dir.display());
+            Ok(0)
         }
         DevCommand::New { name, title } => {
             let written = dev::new::scaffold(kit, name, title)?;

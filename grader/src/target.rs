@@ -55,21 +55,57 @@ impl Target {
         }
     }
 
-    /// A submission: must be a readable folder.
+    /// A submission: a learner's whole clone of the kit (with `exercises/` inside) or an `exercises/`
+    /// folder itself.
     pub fn submission(dir: &Path) -> Result<Target, String> {
-        let root = dir
-            .canonicalize()
-            .map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
-        if !root.is_dir() {
-            return Err(format!("the submission {} is not a folder", dir.display()));
-        }
-        std::fs::read_dir(&root).map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+        let root = exercises_in(dir)?;
         Ok(Target {
             key: format!("submission-{:016x}", stable_hash(&root)),
             label: dir.display().to_string(),
             root,
         })
     }
+}
+
+/// Where a submission's challenge crates are: `dir/exercises/` for a clone of the kit, `dir` itself
+/// for an `exercises/` folder. Anything else is reported, not guessed: the error says what was found.
+pub fn exercises_in(dir: &Path) -> Result<PathBuf, String> {
+    let root = dir
+        .canonicalize()
+        .map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+    if !root.is_dir() {
+        return Err(format!("the submission {} is not a folder", dir.display()));
+    }
+    let holds_challenges = |folder: &Path| -> Result<bool, String> {
+        let entries = std::fs::read_dir(folder)
+            .map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+        Ok(entries.flatten().any(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            is_challenge_dir(&name) && entry.path().join("Cargo.toml").is_file()
+        }))
+    };
+    let nested = root.join("exercises");
+    if nested.is_dir() && holds_challenges(&nested)? {
+        return Ok(nested);
+    }
+    if holds_challenges(&root)? {
+        return Ok(root);
+    }
+    Err(format!(
+        "{} is not a submission of the kit: it has neither an exercises/ folder nor challenge crates \
+         (cNN-name/Cargo.toml) in it",
+        dir.display()
+    ))
+}
+
+/// `c04-heartbeat`: a `c`, two digits, a dash.
+fn is_challenge_dir(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.len() > 4
+        && bytes[0] == b'c'
+        && bytes[1].is_ascii_digit()
+        && bytes[2].is_ascii_digit()
+        && bytes[3] == b'-'
 }
 
 /// FNV-1a: a hash that is the same on every run and every Rust version.

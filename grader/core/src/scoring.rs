@@ -71,6 +71,20 @@ pub fn compile_error(plan: &ChallengePlan, message: &str, duration_ms: u64) -> C
     score_challenge(plan, &outcomes, duration_ms)
 }
 
+/// A challenge whose crate is the stub as shipped: every check is `todo` without building
+/// anything (the kit's tests hold this to what grading the stub really gives).
+pub fn not_started(plan: &ChallengePlan, message: &str) -> ChallengeReport {
+    let outcomes: Vec<CheckOutcome> = plan
+        .checks()
+        .map(|_| CheckOutcome {
+            status: Status::Todo,
+            message: Some(message.to_string()),
+            duration_ms: 0,
+        })
+        .collect();
+    score_challenge(plan, &outcomes, 0)
+}
+
 /// The whole report: totals are the sums of the challenges.
 pub fn report(target: &str, challenges: Vec<ChallengeReport>) -> Report {
     Report {

@@ -1,8 +1,10 @@
 //! `grader dev`: commands for the kit's authors, as rustlings' `dev` commands are.
 //!
 //! - `dev check`: the kit's structure, build-free (run by `.ci/run` and by the kit's tests);
-//! - `dev new cNN-slug "Title"`: scaffolds a challenge that `dev check` accepts.
+//! - `dev new cNN-slug "Title"`: scaffolds a challenge that `dev check` accepts;
+//! - `dev fake-class DIR`: made-up submissions for trying and measuring `grader batch`.
 
 pub mod check;
+pub mod fake_class;
 pub mod new;
 mod scan;

@@ -1,0 +1,103 @@
+//! Grading without building, where the answer is already known:
+//!
+//! - a challenge whose crate is byte for byte the stub as shipped is `todo` in every check (the
+//!   kit's tests hold this to what building and running the stub gives);
+//! - `grader batch` remembers every challenge it graded under a key made of the crate's content,
+//!   the checks', the harness's and the grader's, so that the same crate (a resumed batch, two
+//!   learners with the same untouched-but-reformatted file, an instructor re-running the class) is
+//!   graded once.
+//!
+//! `TOKIO_CHALLENGES_NO_SHORTCUTS=1` turns both off: Gradescope's `setup.sh` uses it to build every
+//! runner against the stubs, so that a submission's grade later compiles only the learner's crates.
+
+use crate::stubs;
+use grader_core::{ChallengePlan, ChallengeReport, Status, scoring};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// False when `TOKIO_CHALLENGES_NO_SHORTCUTS` is set (to anything but `0` or nothing).
+pub fn enabled() -> bool {
+    std::env::var("TOKIO_CHALLENGES_NO_SHORTCUTS").map_or(true, |v| v.is_empty() || v == "0")
+}
+
+/// The report of a challenge that has not been started, or `None` if the crate is not the stub as
+/// shipped. `shown_as` names the crate folder in the message (`exercises/c04-heartbeat`).
+pub fn untouched(
+    kit: &Path,
+    plan: &ChallengePlan,
+    crate_dir: &Path,
+    shown_as: &str,
+) -> Option<ChallengeReport> {
+    if !stubs::is_shipped(kit, plan, crate_dir) {
+        return None;
+    }
+    let message = format!("not started: {shown_as} is the stub as shipped");
+    Some(scoring::not_started(plan, &message))
+}
+
+/// Whether a report may be reused for the same content: not when it may say more about the grading
+/// machine than about the code (a build that failed for want of disk or a manifest, a runner killed
+/// from outside). Those are quick to grade again anyway.
+pub fn cacheable(report: &ChallengeReport) -> bool {
+    report
+        .checks()
+        .all(|c| !matches!(c.status, Status::CompileError | Status::Crash))
+}
+
+/// Reports of challenges already graded, by content.
+pub struct ResultCache {
+    dir: PathBuf,
+    /// What the checks of every challenge depend on besides their own folder: the harness, the
+    /// grader's core, the lock file and the grader's version.
+    shared: OnceLock<String>,
+}
+
+impl ResultCache {
+    pub fn new(dir: PathBuf) -> ResultCache {
+        ResultCache {
+            dir,
+            shared: OnceLock::new(),
+        }
+    }
+
+    /// The key of `crate_dir` graded by `plan`'s checks, or `None` if a folder cannot be read.
+    pub fn key(&self, kit: &Path, plan: &ChallengePlan, crate_dir: &Path) -> Option<String> {
+        let shared = self.shared.get_or_init(|| {
+            let mut h = sha1_smol::Sha1::new();
+            for part in ["grader/harness", "grader/core"] {
+                h.update(stubs::content_key(&kit.join(part)).unwrap_or_default().as_bytes());
+            }
+            h.update(&std::fs::read(kit.join("Cargo.lock")).unwrap_or_default());
+            h.update(env!("CARGO_PKG_VERSION").as_bytes());
+            h.digest().to_string()
+        });
+        let checks = stubs::content_key(&kit.join("grader").join("checks").join(&plan.dir)).ok()?;
+        let learner = stubs::content_key(crate_dir).ok()?;
+        let mut h = sha1_smol::Sha1::new();
+        for part in [shared.as_str(), plan.id.as_str(), &checks, &learner] {
+            h.update(part.as_bytes());
+            h.update(b"\n");
+        }
+        Some(h.digest().to_string())
+    }
+
+    pub fn get(&self, key: &str) -> Option<ChallengeReport> {
+        let text = std::fs::read_to_string(self.dir.join(format!("{key}.json"))).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Best effort: a cache that cannot be written only costs time.
+    pub fn put(&self, key: &str, report: &ChallengeReport) {
+        let Ok(text) = serde_json::to_string(report) else {
+            return;
+        };
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let path = self.dir.join(format!("{key}.json"));
+        let temp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&temp, text).is_ok() {
+            let _ = std::fs::rename(&temp, &path);
+        }
+    }
+}
