@@ -26,9 +26,18 @@ pub struct Cli {
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub only: Vec<String>,
 
-    /// How to print the report.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// The report's format (docs/FORMATS.md). Several at once only with `grader batch`.
+    #[arg(long, value_enum, default_values_t = [Format::Table])]
+    pub format: Vec<Format>,
+
+    /// Write the report to FILE (creating its folders) instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With `--format classroom`: the result base64-encoded on one line, as GitHub Classroom's
+    /// reporter reads it from a step's output.
+    #[arg(long)]
+    pub base64: bool,
 
     /// List every check, passing ones too.
     #[arg(long, short)]
@@ -55,17 +64,30 @@ pub enum Format {
     Table,
     /// The JSON report of docs/GRADER.md.
     Json,
+    /// Gradescope's results.json.
+    Gradescope,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// Exercism's test-runner results.json (version 3).
+    Exercism,
+    /// GitHub Classroom's runner result (see --base64).
+    Classroom,
 }
 
-impl Format {
-    /// The format as the report layer knows it.
-    pub fn core(self) -> grader_core::report::Format {
-        match self {
-            Format::Table => grader_core::report::Format::Table,
-            Format::Json => grader_core::report::Format::Json,
+impl From<Format> for grader_core::report::Format {
+    fn from(format: Format) -> Self {
+        use grader_core::report::Format as Core;
+        match format {
+            Format::Table => Core::Table,
+            Format::Json => Core::Json,
+            Format::Gradescope => Core::Gradescope,
+            Format::Junit => Core::Junit,
+            Format::Exercism => Core::Exercism,
+            Format::Classroom => Core::Classroom,
         }
     }
 }
+
 
 #[derive(Debug, Subcommand)]
 pub enum Commands {

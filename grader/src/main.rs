@@ -16,9 +16,9 @@ mod stubs;
 mod target;
 
 use clap::Parser;
-use cli::{Cli, Commands, DevCommand, Format};
+use cli::{Cli, Commands, DevCommand};
 use grader_core::ChallengePlan;
-use grader_core::report::{TableOptions, render_table, to_json};
+use grader_core::report::{Format, RenderOptions};
 use std::process::ExitCode;
 use target::{Target, kit_root};
 
@@ -94,13 +94,20 @@ fn run(cli: Cli) -> Result<u8, String> {
             let batch = batch::Batch {
                 dir: dir.clone(),
                 output: output.clone(),
-                formats: format.iter().map(|f| f.core()).collect(),
+                formats: format.iter().map(|f| (*f).into()).collect(),
                 quiet: *quiet,
             };
             return batch::run(&kit, &plans, &selected, &sandbox, &batch);
         }
         Some(Commands::Dev(_)) | None => {}
     }
+    let format = single_format(&cli.format)?;
+    let render_options = RenderOptions {
+        verbose: cli.verbose,
+        base64: cli.base64,
+        color: cli.output.is_none(),
+    };
+    grader_core::report::check_options(&[format], &render_options)?;
     let target = match (&cli.submission, cli.solutions) {
         (Some(dir), _) => {
             // Graded from a copy: the learner's files cannot change under the grade, and the copy
@@ -123,9 +130,15 @@ fn run(cli: Cli) -> Result<u8, String> {
         cache: None,
     };
     let report = grade::grade(&kit, &target, &plans, &selected, &options)?;
-    match cli.format {
-        Format::Json => println!("{}", to_json(&report)),
-        Format::Table => anstream::print!("{}", render_table(&report, TableOptions { verbose: cli.verbose })),
+    let rendered = format.render(&report, &render_options)?;
+    match &cli.output {
+        Some(path) => {
+            grader_core::report::write_report(path, &rendered)?;
+            if !cli.quiet {
+                anstream::eprintln!("Wrote the {} report to {}", format.name(), path.display());
+            }
+        }
+        None => anstream::print!("{rendered}"),
     }
     Ok(if report.all_passed() { 0 } else { 1 })
 }
@@ -153,6 +166,23 @@ fn sandbox(cli: &Cli) -> Result<grader_core::sandbox::Sandbox, String> {
         sandbox.limits.memory = grader_core::sandbox::Limits::parse_size(limit)?;
     }
     Ok(sandbox)
+}
+
+/// The one format of a single grade: several are for `grader batch`, which writes a file for each.
+fn single_format(formats: &[cli::Format]) -> Result<Format, String> {
+    match formats {
+        [] => Ok(Format::Table),
+        [one] => Ok((*one).into()),
+        several => {
+            let names: Vec<&str> = several.iter().map(|&f| Format::from(f).name()).collect();
+            Err(format!(
+                "several formats ({}) are for `grader batch`, which writes one file per format; \
+                 grade with one --format, or run `grader batch DIR --format {}`",
+                names.join(", "),
+                names.join(" --format ")
+            ))
+        }
+    }
 }
 
 fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan, String> {
