@@ -122,6 +122,25 @@ pub enum Commands {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Re-grade the challenge whose files you save, until you press q.
+    Watch {
+        /// Watch this copy of exercises/ instead (for the kit's tests).
+        #[arg(long, value_name = "DIR", hide = true)]
+        exercises: Option<PathBuf>,
+    },
+    /// Put a challenge's stub back as shipped (your files are backed up first).
+    Reset {
+        /// The challenge: `c04`, `4` or `heartbeat`.
+        challenge: String,
+    },
+    /// For a class demo: the reference solution in exercises/, then your own files back.
+    Swap {
+        /// The challenge: `c04`, `4` or `heartbeat`.
+        challenge: String,
+        /// What to put in exercises/.
+        #[arg(long, value_enum)]
+        to: crate::learner::swap::To,
+    },
     /// For the kit's authors: check its structure, scaffold a challenge.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -148,4 +167,7 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 30)]
         count: usize,
     },
+    /// Rewrite every challenge's record of its stub as shipped (grader/checks/*/shipped-stub.txt)
+    /// from exercises/.
+    Stubs,
 }

@@ -9,6 +9,7 @@ mod compile;
 mod dev;
 mod grade;
 mod hints;
+mod learner;
 mod schedule;
 mod sealed;
 mod shortcut;
@@ -98,6 +99,17 @@ fn run(cli: Cli) -> Result<u8, String> {
                 quiet: *quiet,
             };
             return batch::run(&kit, &plans, &selected, &sandbox, &batch);
+        }
+        Some(Commands::Watch { exercises }) => {
+            return learner::watch::run(&kit, &plans, exercises.as_deref(), cli.memory_limit.as_deref());
+        }
+        Some(Commands::Reset { challenge }) => {
+            print!("{}", learner::reset::run(&kit, find(&plans, challenge)?)?);
+            return Ok(0);
+        }
+        Some(Commands::Swap { challenge, to }) => {
+            print!("{}", learner::swap::run(&kit, find(&plans, challenge)?, *to)?);
+            return Ok(0);
         }
         Some(Commands::Dev(_)) | None => {}
     }
@@ -228,6 +240,13 @@ fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8, String> {
                  `cargo run -p grader -- --only {}` shows the stub as todo. See CONTRIBUTING.md.",
                 name.split('-').next().unwrap_or(name)
             );
+            Ok(0)
+        }
+        DevCommand::Stubs => {
+            for plan in grader_core::plan::discover(kit)? {
+                let path = stubs::write_record(kit, &plan)?;
+                println!("wrote {}", path.strip_prefix(kit).unwrap_or(&path).display());
+            }
             Ok(0)
         }
     }

@@ -14,6 +14,8 @@
 //!   their own question and wrong answers that exist and lose at least one of those checks;
 //! - at least three wrong answers, each valid against the plan, and every edit applies to the
 //!   solution as it is now;
+//! - `exercises/<dir>` is exactly the stub its record (`grader/checks/<dir>/shipped-stub.txt`) says
+//!   was shipped: `grader reset` restores from that record;
 //! - `docs/GRADER.md` is the contract, the same as the shared notes' `GRADER.md` beside the kit.
 
 use super::scan;
@@ -91,6 +93,7 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
         }
     }
     check_mirror(kit, plan, &exercise, &solution, problems);
+    super::shipped::check(kit, plan, &exercise, problems);
     check_readme(kit, plan, &exercise.join("README.md"), problems);
     check_spec(kit, plan, problems);
     check_wrong_answers(kit, plan, &solution, problems);

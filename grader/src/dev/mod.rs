@@ -3,8 +3,10 @@
 //! - `dev check`: the kit's structure, build-free (run by `.ci/run` and by the kit's tests);
 //! - `dev new cNN-slug "Title"`: scaffolds a challenge that `dev check` accepts;
 //! - `dev fake-class DIR`: made-up submissions for trying and measuring `grader batch`.
+//! - `dev stubs`: records each challenge's stub as shipped (see [`crate::stubs`]).
 
 pub mod check;
 pub mod fake_class;
 pub mod new;
 mod scan;
+mod shipped;

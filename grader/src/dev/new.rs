@@ -1,6 +1,7 @@
 //! `grader dev new cNN-slug "Title"`: scaffolds the five places of a challenge so that `dev check`
 //! accepts it and its stub grades as `todo` at once. CONTRIBUTING.md walks through what to change
-//! next: every place the scaffold writes `TODO(author)`.
+//! next: every place the scaffold writes `TODO(author)`. It also records the stub as shipped
+//! (`grader/checks/<dir>/shipped-stub.txt`); `dev stubs` records it again after the stub changes.
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +75,11 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
     }
     add_readme_row(kit, &vars)?;
     written.push(kit.join("README.md"));
+    let plan = grader_core::plan::discover(kit)?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| format!("grader/checks/{dir}/challenge.toml was written but cannot be found"))?;
+    written.push(crate::stubs::write_record(kit, &plan)?);
     Ok(written)
 }
 
