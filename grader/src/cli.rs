@@ -141,9 +141,29 @@ pub enum Commands {
         #[arg(long, value_enum)]
         to: crate::learner::swap::To,
     },
+    /// Ready-made for the engines that grade a class: the Gradescope autograder zip (no solutions/
+    /// inside), or the GitHub Classroom workflow.
+    Package {
+        /// `gradescope` (the autograder zip) or `github` (the GitHub Classroom workflow).
+        engine: Engine,
+        /// Where to write it (`-` prints the workflow). Default: target/gradescope-autograder.zip,
+        /// or classroom/github/classroom.yml.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// For the kit's authors: check its structure, scaffold a challenge.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+/// What `grader package` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Gradescope's autograder zip: setup.sh and run_autograder at its root, the kit without
+    /// solutions/ beside them.
+    Gradescope,
+    /// GitHub Classroom's workflow: one step per challenge, then the grading reporter.
+    Github,
 }
 
 #[derive(Debug, Subcommand)]

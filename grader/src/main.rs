@@ -10,6 +10,7 @@ mod dev;
 mod grade;
 mod hints;
 mod learner;
+mod package;
 mod schedule;
 mod sealed;
 mod shortcut;
@@ -110,6 +111,9 @@ fn run(cli: Cli) -> Result<u8, String> {
         Some(Commands::Swap { challenge, to }) => {
             print!("{}", learner::swap::run(&kit, find(&plans, challenge)?, *to)?);
             return Ok(0);
+        }
+        Some(Commands::Package { engine, output }) => {
+            return package::run(&kit, &plans, *engine, output.as_deref());
         }
         Some(Commands::Dev(_)) | None => {}
     }
