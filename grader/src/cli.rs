@@ -88,7 +88,6 @@ impl From<Format> for grader_core::report::Format {
     }
 }
 
-
 #[derive(Debug, Subcommand)]
 pub enum Commands {
     /// Show the hints of a question, one more each time you ask.

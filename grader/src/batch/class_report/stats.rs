@@ -32,10 +32,8 @@ pub struct ClassStats<'p> {
 #[derive(Debug)]
 pub struct ChallengeStats<'p> {
     pub plan: &'p ChallengePlan,
-    /// Graded reports that have this challenge.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub n: usize,
-    /// The mean of their scores in % of the challenge's maximum; `None` when `n` is 0.
+    /// The mean score, in % of the challenge's maximum, of the graded reports that have this
+    /// challenge; `None` when none has it.
     pub mean_percent: Option<f64>,
     /// How many ended in each challenge status, in the order of [`CHALLENGE_STATUSES`].
     pub statuses: [usize; 5],
@@ -201,7 +199,6 @@ fn challenge_stats<'p>(plan: &'p ChallengePlan, reports: &[&Report]) -> Challeng
     let percents: Vec<f64> = found.iter().map(|c| percent(c.score, c.max_score)).collect();
     ChallengeStats {
         plan,
-        n: found.len(),
         mean_percent: mean(&percents),
         statuses,
     }
