@@ -60,29 +60,26 @@ pub fn score_challenge(plan: &ChallengePlan, outcomes: &[CheckOutcome], duration
 
 /// A challenge that did not build: every check gets `compile_error` and the compiler's message.
 pub fn compile_error(plan: &ChallengePlan, message: &str, duration_ms: u64) -> ChallengeReport {
-    let outcomes: Vec<CheckOutcome> = plan
-        .checks()
-        .map(|_| CheckOutcome {
-            status: Status::CompileError,
-            message: Some(message.to_string()),
-            duration_ms: 0,
-        })
-        .collect();
-    score_challenge(plan, &outcomes, duration_ms)
+    every_check(plan, Status::CompileError, message, duration_ms)
 }
 
 /// A challenge whose crate is the stub as shipped: every check is `todo` without building
 /// anything (the kit's tests hold this to what grading the stub really gives).
 pub fn not_started(plan: &ChallengePlan, message: &str) -> ChallengeReport {
+    every_check(plan, Status::Todo, message, 0)
+}
+
+/// Every check of `plan` ends the same way, for a reason that is the challenge's, not a check's.
+fn every_check(plan: &ChallengePlan, status: Status, message: &str, duration_ms: u64) -> ChallengeReport {
     let outcomes: Vec<CheckOutcome> = plan
         .checks()
         .map(|_| CheckOutcome {
-            status: Status::Todo,
+            status,
             message: Some(message.to_string()),
             duration_ms: 0,
         })
         .collect();
-    score_challenge(plan, &outcomes, 0)
+    score_challenge(plan, &outcomes, duration_ms)
 }
 
 /// The whole report: totals are the sums of the challenges.
