@@ -88,16 +88,8 @@ impl ResultCache {
 
     /// Best effort: a cache that cannot be written only costs time.
     pub fn put(&self, key: &str, report: &ChallengeReport) {
-        let Ok(text) = serde_json::to_string(report) else {
-            return;
-        };
-        if std::fs::create_dir_all(&self.dir).is_err() {
-            return;
-        }
-        let path = self.dir.join(format!("{key}.json"));
-        let temp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&temp, text).is_ok() {
-            let _ = std::fs::rename(&temp, &path);
+        if let Ok(text) = serde_json::to_string(report) {
+            let _ = grader_core::report::write_report(&self.dir.join(format!("{key}.json")), &text);
         }
     }
 }

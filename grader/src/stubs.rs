@@ -8,7 +8,8 @@
 //! `grader dev check` holds `exercises/` to them.
 //!
 //! What counts as the crate folder's files, everywhere in the grader: every file under it except
-//! `target/` folders (build output) and dot-files and dot-folders (editor and tool state).
+//! `target/` folders (build output), dot-files and dot-folders (editor and tool state), and symbolic
+//! links (not followed).
 
 use grader_core::ChallengePlan;
 use std::collections::BTreeMap;
@@ -44,22 +45,70 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         let entries = std::fs::read_dir(&here).map_err(|e| format!("cannot read {}: {e}", here.display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| format!("cannot read {}: {e}", here.display()))?;
-            let path = entry.path();
-            // Follows symbolic links, as reading the file does.
-            let is_dir = path.is_dir();
-            if skipped(&entry.file_name(), is_dir) {
+            // Symbolic links are not followed: they could point anywhere (the kit's solutions,
+            // say, from a submission) or at their own folder.
+            let kind = entry
+                .file_type()
+                .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+            if kind.is_symlink() || skipped(&entry.file_name(), kind.is_dir()) {
                 continue;
             }
             let child = rel.join(entry.file_name());
-            if is_dir {
+            if kind.is_dir() {
                 stack.push(child);
-            } else if path.is_file() {
+            } else if kind.is_file() {
                 out.push(child);
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// A crate folder's content in memory: relative path → bytes.
+pub type Tree = BTreeMap<PathBuf, Vec<u8>>;
+
+/// Reads a crate folder's files into memory.
+pub fn read_tree(dir: &Path) -> Result<Tree, String> {
+    let mut tree = Tree::new();
+    for rel in files(dir)? {
+        let path = dir.join(&rel);
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        tree.insert(rel, bytes);
+    }
+    Ok(tree)
+}
+
+/// Makes `dir`'s files exactly `tree`: writes what differs, removes the files `tree` does not
+/// have (and the folders that leaves empty). Files that are already right are not written, so
+/// their timestamps, and cargo's fingerprints, stay. Returns how many files were written or removed.
+pub fn make_equal(dir: &Path, tree: &Tree) -> Result<usize, String> {
+    let current = if dir.exists() { files(dir)? } else { Vec::new() };
+    let mut changed = 0;
+    for rel in current.iter().filter(|rel| !tree.contains_key(*rel)) {
+        let path = dir.join(rel);
+        std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        changed += 1;
+        // Folders left empty go too; `remove_dir` refuses any that still hold something.
+        for parent in rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()) {
+            if std::fs::remove_dir(dir.join(parent)).is_err() {
+                break;
+            }
+        }
+    }
+    for (rel, bytes) in tree {
+        let path = dir.join(rel);
+        if std::fs::read(&path).ok().as_deref() == Some(bytes.as_slice()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        changed += 1;
+    }
+    Ok(changed)
 }
 
 /// A relative path as the record writes it: `/`-separated, UTF-8.
@@ -246,5 +295,45 @@ mod tests {
             differences(&shipped, &actual),
             ["a (changed)", "b (missing)", "c (not in the record)"]
         );
+    }
+
+    #[test]
+    fn make_equal_writes_removes_and_keeps_what_is_not_a_crate_file() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
+        for (file, text) in [
+            ("a.rs", "old"),
+            ("gone/deep/x.rs", "x"),
+            ("keep.rs", "same"),
+            (".editor", "e"),
+        ] {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let tree = Tree::from([
+            (PathBuf::from("a.rs"), b"new".to_vec()),
+            (PathBuf::from("keep.rs"), b"same".to_vec()),
+            (PathBuf::from("src/new.rs"), b"n".to_vec()),
+        ]);
+        make_equal(dir, &tree).unwrap();
+        assert_eq!(read_tree(dir).unwrap(), tree);
+        assert!(!dir.join("gone").exists(), "emptied folders are removed");
+        assert!(
+            dir.join(".editor").exists(),
+            "dot-files are not the crate's: left alone"
+        );
+    }
+
+    #[test]
+    fn symbolic_links_are_neither_followed_nor_listed() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "mine").unwrap();
+        std::fs::write(outside.path().join("answer.rs"), "the kit's solution").unwrap();
+        let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, dir.path().join(at)).unwrap();
+        link(&outside.path().join("answer.rs"), "src/q1.rs");
+        link(dir.path(), "src/again");
+        assert_eq!(files(dir.path()).unwrap(), [PathBuf::from("src/lib.rs")]);
     }
 }

@@ -12,11 +12,10 @@ pub struct Row<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// Writes the whole gradebook (temp file then rename: a reader never sees half of it).
+/// Writes the whole gradebook (as every report: a reader never sees half of it).
 pub fn write(path: &Path, plans: &[&ChallengePlan], rows: &[Row<'_>]) -> Result<(), String> {
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
     let error = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
-    let mut csv = csv::Writer::from_path(&temp).map_err(|e| error(&e))?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["submission", "status", "score", "max_score", "percent"]
         .map(String::from)
         .to_vec();
@@ -29,9 +28,8 @@ pub fn write(path: &Path, plans: &[&ChallengePlan], rows: &[Row<'_>]) -> Result<
     for row in rows {
         csv.write_record(record(plans, row)).map_err(|e| error(&e))?;
     }
-    csv.flush().map_err(|e| error(&e))?;
-    drop(csv);
-    std::fs::rename(&temp, path).map_err(|e| error(&e))
+    let bytes = csv.into_inner().map_err(|e| error(&e))?;
+    grader_core::report::write_report(path, &String::from_utf8_lossy(&bytes))
 }
 
 fn record(plans: &[&ChallengePlan], row: &Row<'_>) -> Vec<String> {

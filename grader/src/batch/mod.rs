@@ -13,4 +13,4 @@ mod submissions;
 mod tests;
 
 pub use run::{Batch, run};
-pub use stage::stage;
+pub use stage::{mirror, stage};

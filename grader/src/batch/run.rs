@@ -8,7 +8,7 @@ use super::{gradebook, stage, submission_page};
 use crate::grade::{self, Options};
 use crate::shortcut::ResultCache;
 use crate::target::{Target, exercises_in, state_dir};
-use grader_core::report::Format;
+use grader_core::report::{Format, write_report};
 use grader_core::sandbox::Sandbox;
 use grader_core::{ChallengePlan, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -186,7 +186,7 @@ fn grade_one(
         let report = grade::grade(kit, &target, all, plans, &options)?;
         write_reports(&folder, &submission.name, &report, formats)?;
         // Last: a report without its fingerprint is graded again.
-        write_atomic(&fingerprint_file, fingerprint.as_bytes())?;
+        write_report(&fingerprint_file, &fingerprint)?;
         Ok((report, How::Graded))
     })();
     match result {
@@ -210,18 +210,14 @@ fn fingerprint(kit: &Path, plans: &[&ChallengePlan], cache: &ResultCache, exerci
 }
 
 fn write_reports(folder: &Path, name: &str, report: &Report, formats: &[Format]) -> Result<(), String> {
-    std::fs::create_dir_all(folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    write_atomic(
-        &folder.join("report.json"),
-        grader_core::report::to_json(report).as_bytes(),
-    )?;
-    write_atomic(
+    write_report(&folder.join("report.json"), &grader_core::report::to_json(report))?;
+    write_report(
         &folder.join("report.html"),
-        submission_page::render(name, report).as_bytes(),
+        &submission_page::render(name, report),
     )?;
     for format in formats.iter().filter(|f| **f != Format::Json) {
         let text = format.render(report, &grader_core::report::RenderOptions::default())?;
-        write_atomic(&folder.join(format.file_name()), text.as_bytes())?;
+        write_report(&folder.join(format.file_name()), &text)?;
     }
     Ok(())
 }
@@ -252,7 +248,7 @@ fn write_class_files(output: &Path, plans: &[&ChallengePlan], done: &[Done]) -> 
         .collect();
     let plans: Vec<ChallengePlan> = plans.iter().map(|p| (*p).clone()).collect();
     let html = class_report::render("tokio-challenges: class report", &plans, &entries);
-    write_atomic(&output.join("class.html"), html.as_bytes())
+    write_report(&output.join("class.html"), &html)
 }
 
 /// A line above the progress bar, or on stderr when there is no bar to draw (not a terminal).
@@ -281,12 +277,6 @@ fn default_output(dir: &Path) -> PathBuf {
     parent
         .unwrap_or_else(|| PathBuf::from("."))
         .join(format!("{name}-grades"))
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temp, bytes).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-    std::fs::rename(&temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The current submission, how many are done and the time left; hidden when quiet or when stderr is

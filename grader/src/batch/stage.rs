@@ -6,7 +6,7 @@
 //! three. Files are written only where their bytes differ, so that what did not change does not look
 //! changed to cargo; what is written gets a fresh modification time, later than any build before it.
 
-use std::collections::BTreeSet;
+use crate::stubs;
 use std::path::{Path, PathBuf};
 
 /// Stages a submission's `exercises/` as `<stage>/exercises/`, next to a link to the kit's
@@ -27,66 +27,11 @@ pub fn stage(kit: &Path, stage: &Path, exercises: &Path) -> Result<PathBuf, Stri
     Ok(staged)
 }
 
-/// Makes `to` hold exactly the files of `from` (skipping `target/` and dot-files, which are not
-/// part of a crate). Returns how many files were written or removed.
+/// Makes `to` hold exactly the crate files of `from` (see [`stubs::files`]: no `target/`, no
+/// dot-names, no symbolic links, which could point at the kit's solutions). Returns how many files
+/// were written or removed.
 pub fn mirror(from: &Path, to: &Path) -> Result<usize, String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    let mut changed = 0;
-    let mut wanted = BTreeSet::new();
-    for entry in read_dir(from)? {
-        let name = entry.file_name();
-        let name_str = name.to_string_lossy();
-        if name_str.starts_with('.') || name_str == "target" {
-            continue;
-        }
-        let (source, dest) = (entry.path(), to.join(&name));
-        let kind = entry
-            .file_type()
-            .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-        if kind.is_dir() {
-            if dest.is_file() {
-                remove(&dest)?;
-            }
-            changed += mirror(&source, &dest)?;
-        } else if kind.is_file() {
-            let bytes =
-                std::fs::read(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-            if dest.is_dir() {
-                remove(&dest)?;
-            }
-            if std::fs::read(&dest).ok().as_deref() != Some(bytes.as_slice()) {
-                std::fs::write(&dest, &bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-                changed += 1;
-            }
-        } else {
-            // Symbolic links could point anywhere (the kit's solutions, say): not followed.
-            continue;
-        }
-        wanted.insert(name);
-    }
-    for entry in read_dir(to)? {
-        if !wanted.contains(&entry.file_name()) {
-            remove(&entry.path())?;
-            changed += 1;
-        }
-    }
-    Ok(changed)
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<std::fs::DirEntry>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    entries
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))
-}
-
-fn remove(path: &Path) -> Result<(), String> {
-    let result = if path.is_dir() {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    };
-    result.map_err(|e| format!("cannot remove {}: {e}", path.display()))
+    stubs::make_equal(to, &stubs::read_tree(from)?)
 }
 
 #[cfg(test)]

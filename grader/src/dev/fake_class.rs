@@ -16,7 +16,7 @@
 //! the batch's result cache cannot make the class look faster than a real one would be.
 
 use grader_core::{ChallengePlan, wrong};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The kinds, in the order they cycle through the class (15 submissions make one round).
 const ROUND: [Kind; 15] = [
@@ -144,39 +144,14 @@ fn append(file: &Path, text: &str) -> Result<(), String> {
     std::fs::write(file, content).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn rust_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-    {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(rust_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    Ok(crate::stubs::files(dir)?
+        .into_iter()
+        .filter(|rel| rel.extension().is_some_and(|e| e == "rs"))
+        .map(|rel| dir.join(rel))
+        .collect())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from)
-        .map_err(|e| format!("{}: {e}", from.display()))?
-        .flatten()
-    {
-        let name = entry.file_name();
-        if name == "target" {
-            continue;
-        }
-        let (source, dest) = (entry.path(), to.join(&name));
-        if source.is_dir() {
-            copy_dir(&source, &dest)?;
-        } else {
-            std::fs::copy(&source, &dest).map_err(|e| format!("{}: {e}", source.display()))?;
-        }
-    }
-    Ok(())
+    crate::batch::mirror(from, to).map(|_| ())
 }

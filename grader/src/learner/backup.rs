@@ -26,7 +26,7 @@ impl Why {
 
 /// The folder that holds every backup.
 pub fn backups_dir(kit: &Path) -> PathBuf {
-    super::state_dir(kit).join("backups")
+    super::learner_dir(kit).join("backups")
 }
 
 /// Copies `exercises/<dir>` whole into a new backup; returns the copy's path

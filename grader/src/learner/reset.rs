@@ -7,8 +7,9 @@
 //! is changed: with git or an object missing, the folder is left as it is.
 
 use super::backup::{self, Why};
-use super::{Tree, exercise_dir, make_equal};
+use super::exercise_dir;
 use crate::stubs;
+use crate::stubs::{Tree, make_equal};
 use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 use std::process::Command;

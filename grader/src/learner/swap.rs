@@ -15,7 +15,8 @@
 //! until it has been brought back: swapping to the solution twice cannot make the solution "mine".
 
 use super::backup::{self, Why};
-use super::{Tree, exercise_dir, make_equal, read_tree, reset, state_dir};
+use super::{exercise_dir, learner_dir, reset};
+use crate::stubs::{Tree, make_equal, read_tree};
 use grader_core::ChallengePlan;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -305,7 +306,7 @@ fn sections(text: &str) -> Vec<(String, String)> {
 }
 
 fn state_file(kit: &Path) -> PathBuf {
-    state_dir(kit).join("swap.json")
+    learner_dir(kit).join("swap.json")
 }
 
 /// Challenge id → the backup recorded as the learner's own files.
