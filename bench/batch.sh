@@ -18,7 +18,7 @@ cargo build -q -p grader
 grader=$PWD/target/debug/grader
 state=${TOKIO_CHALLENGES_STATE_DIR:-$PWD/target/grader}
 "$grader" dev fake-class "$work/class" --count "$count"
-reset="rm -rf '$state/batch/results' '$work/class-grades'"
+reset="rm -rf '$state/results' '$work/class-grades'"
 if [ "${1:-}" = "--cold" ]; then
     reset="$reset '$state/batch'"
 fi

@@ -40,7 +40,8 @@ pub fn grade(
         .root
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    for plan in selected.iter().filter(|_| shortcut::enabled()) {
+    let shortcuts = if shortcut::enabled() { selected } else { &[] };
+    for plan in shortcuts {
         let crate_dir = target.root.join(&plan.dir);
         if let Some(report) = shortcut::untouched(kit, plan, &crate_dir, &format!("{shown}/{}", plan.dir)) {
             known.insert(plan.id.clone(), report);

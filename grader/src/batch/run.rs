@@ -63,25 +63,23 @@ pub fn run(
     if lock.try_lock().is_err() {
         return Err("another `grader batch` is running with this kit; wait for it to finish".into());
     }
-    let cache = ResultCache::new(state_dir(kit).join("batch").join("results"));
-    let stage_root = state_dir(kit).join("stages").join("batch");
+    let grading = Grading {
+        kit,
+        all,
+        plans,
+        sandbox,
+        cache: ResultCache::new(state_dir(kit).join("results")),
+        stage_root: state_dir(kit).join("stages").join("batch"),
+        output: &output,
+        formats: &batch.formats,
+    };
     let bar = progress_bar(submissions.len(), batch.quiet);
     let mut done: Vec<Done> = Vec::new();
     let (mut graded, mut resumed) = (0, 0);
     for submission in &submissions {
         bar.set_message(submission.name.clone());
         let t = Instant::now();
-        let (outcome, how) = grade_one(
-            kit,
-            all,
-            plans,
-            sandbox,
-            &cache,
-            &stage_root,
-            &output,
-            submission,
-            &batch.formats,
-        );
+        let (outcome, how) = grading.grade(submission);
         match &outcome {
             Ok(report) => {
                 if how == How::Resumed {
@@ -143,25 +141,37 @@ enum How {
     Resumed,
 }
 
-/// Grades one submission (or takes its report back if nothing changed since), and writes its
-/// reports. `Err` is the reason it was not graded.
-#[allow(clippy::too_many_arguments)]
-fn grade_one(
-    kit: &Path,
-    all: &[ChallengePlan],
-    plans: &[&ChallengePlan],
-    sandbox: &Sandbox,
-    cache: &ResultCache,
-    stage_root: &Path,
-    output: &Path,
-    submission: &Submission,
-    formats: &[Format],
-) -> (Result<Report, String>, How) {
-    let folder = output.join("reports").join(&submission.name);
-    let result = (|| {
+/// What grading each submission of a batch needs.
+struct Grading<'a> {
+    kit: &'a Path,
+    all: &'a [ChallengePlan],
+    plans: &'a [&'a ChallengePlan],
+    sandbox: &'a Sandbox,
+    cache: ResultCache,
+    /// Where each submission is copied to be built (see [`stage`]).
+    stage_root: PathBuf,
+    output: &'a Path,
+    formats: &'a [Format],
+}
+
+impl Grading<'_> {
+    /// Grades one submission (or takes its report back if nothing changed since), and writes its
+    /// reports. `Err` is the reason it was not graded.
+    fn grade(&self, submission: &Submission) -> (Result<Report, String>, How) {
+        match self.try_grade(submission) {
+            Ok((report, how)) => (Ok(report), how),
+            Err(reason) => {
+                let _ = std::fs::remove_file(self.folder(submission).join(".fingerprint"));
+                (Err(reason), How::Graded)
+            }
+        }
+    }
+
+    fn try_grade(&self, submission: &Submission) -> Result<(Report, How), String> {
+        let folder = self.folder(submission);
         let exercises = exercises_in(&submission.path)?;
         // Resuming: the fingerprint names the submission's content and everything that grades it.
-        let fingerprint = fingerprint(kit, plans, cache, &exercises);
+        let fingerprint = self.fingerprint(&exercises);
         let fingerprint_file = folder.join(".fingerprint");
         if std::fs::read_to_string(&fingerprint_file).ok().as_deref() == Some(fingerprint.as_str())
             && let Some(report) = std::fs::read_to_string(folder.join("report.json"))
@@ -171,42 +181,39 @@ fn grade_one(
             return Ok((report, How::Resumed));
         }
         // Stage, then grade the staged copy: the learner's files cannot change under the grade.
-        let root = stage::stage(kit, stage_root, &exercises)?;
         let target = Target {
-            root,
+            root: stage::stage(self.kit, &self.stage_root, &exercises)?,
             label: submission.name.clone(),
             key: "batch".into(),
         };
         let options = Options {
             progress: false,
-            sandbox,
+            sandbox: self.sandbox,
             sealed: true,
-            cache: Some(cache),
+            cache: Some(&self.cache),
         };
-        let report = grade::grade(kit, &target, all, plans, &options)?;
-        write_reports(&folder, &submission.name, &report, formats)?;
+        let report = grade::grade(self.kit, &target, self.all, self.plans, &options)?;
+        write_reports(&folder, &submission.name, &report, self.formats)?;
         // Last: a report without its fingerprint is graded again.
         write_report(&fingerprint_file, &fingerprint)?;
         Ok((report, How::Graded))
-    })();
-    match result {
-        Ok((report, how)) => (Ok(report), how),
-        Err(reason) => {
-            let _ = std::fs::remove_file(folder.join(".fingerprint"));
-            (Err(reason), How::Graded)
-        }
     }
-}
 
-/// One digest of a submission as graded: each challenge crate's content key under its checks.
-fn fingerprint(kit: &Path, plans: &[&ChallengePlan], cache: &ResultCache, exercises: &Path) -> String {
-    let mut h = sha1_smol::Sha1::new();
-    for plan in plans {
-        let key = cache.key(kit, plan, &exercises.join(&plan.dir));
-        h.update(key.as_deref().unwrap_or("missing").as_bytes());
-        h.update(b"\n");
+    /// Where a submission's reports go.
+    fn folder(&self, submission: &Submission) -> PathBuf {
+        self.output.join("reports").join(&submission.name)
     }
-    h.digest().to_string()
+
+    /// One digest of a submission as graded: each challenge crate's content key under its checks.
+    fn fingerprint(&self, exercises: &Path) -> String {
+        let mut h = sha1_smol::Sha1::new();
+        for plan in self.plans {
+            let key = self.cache.key(self.kit, plan, &exercises.join(&plan.dir));
+            h.update(key.as_deref().unwrap_or("missing").as_bytes());
+            h.update(b"\n");
+        }
+        h.digest().to_string()
+    }
 }
 
 fn write_reports(folder: &Path, name: &str, report: &Report, formats: &[Format]) -> Result<(), String> {
@@ -265,17 +272,12 @@ fn say(bar: &ProgressBar, quiet: bool, line: String) {
 
 /// `/path/class` → `/path/class-grades`.
 fn default_output(dir: &Path) -> PathBuf {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let name = dir
-        .canonicalize()
-        .ok()
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "batch".into());
-    let parent = dir
-        .canonicalize()
-        .ok()
-        .and_then(|d| d.parent().map(Path::to_path_buf));
-    parent
-        .unwrap_or_else(|| PathBuf::from("."))
+        .file_name()
+        .map_or_else(|| "batch".into(), |n| n.to_string_lossy().into_owned());
+    dir.parent()
+        .unwrap_or_else(|| Path::new("."))
         .join(format!("{name}-grades"))
 }
 
