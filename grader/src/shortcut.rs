@@ -31,8 +31,7 @@ pub fn untouched(
     if !stubs::is_shipped(kit, plan, crate_dir) {
         return None;
     }
-    let message = format!("not started: {shown_as} is the stub as shipped");
-    Some(scoring::not_started(plan, &message))
+    Some(scoring::not_started(plan, shown_as))
 }
 
 /// Whether a report may be reused for the same content: not when it may say more about the grading

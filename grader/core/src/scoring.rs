@@ -63,10 +63,15 @@ pub fn compile_error(plan: &ChallengePlan, message: &str, duration_ms: u64) -> C
     every_check(plan, Status::CompileError, message, duration_ms)
 }
 
+/// How the message of a challenge that was not started begins (see [`not_started`]).
+pub const NOT_STARTED: &str = "not started: ";
+
 /// A challenge whose crate is the stub as shipped: every check is `todo` without building
-/// anything (the kit's tests hold this to what grading the stub really gives).
-pub fn not_started(plan: &ChallengePlan, message: &str) -> ChallengeReport {
-    every_check(plan, Status::Todo, message, 0)
+/// anything (the kit's tests hold this to what grading the stub really gives). `crate_dir` names
+/// the crate as the learner knows it, `exercises/c04-heartbeat`.
+pub fn not_started(plan: &ChallengePlan, crate_dir: &str) -> ChallengeReport {
+    let message = format!("{NOT_STARTED}{crate_dir} is the stub as shipped");
+    every_check(plan, Status::Todo, &message, 0)
 }
 
 /// Every check of `plan` ends the same way, for a reason that is the challenge's, not a check's.

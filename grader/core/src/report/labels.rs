@@ -54,8 +54,12 @@ pub fn problem_message(check: &CheckReport) -> Option<String> {
     }
 }
 
-/// The runner reports `todo` as `not implemented yet (<file>:<line>)`.
+/// The runner reports `todo` as `not implemented yet (<file>:<line>)`; a crate left as shipped is
+/// `todo` without running (`scoring::not_started`).
 fn todo_sentence(message: Option<&str>) -> String {
+    if let Some(untouched) = message.and_then(|m| m.strip_prefix(crate::scoring::NOT_STARTED)) {
+        return format!("Not started yet: {untouched}; replace its `todo!()`s with your implementation.");
+    }
     let location = message
         .and_then(|m| m.rsplit_once('('))
         .and_then(|(_, rest)| rest.strip_suffix(')'))
@@ -117,6 +121,16 @@ mod tests {
         assert!(
             todo.as_deref()
                 .is_some_and(|m| m.contains("`todo!()` at exercises/c01-identity/src/lib.rs:12"))
+        );
+        let untouched = problem_message(&check(
+            Status::Todo,
+            Some("not started: exercises/c01-identity is the stub as shipped"),
+        ));
+        assert_eq!(
+            untouched.as_deref(),
+            Some(
+                "Not started yet: exercises/c01-identity is the stub as shipped; replace its `todo!()`s with your implementation."
+            )
         );
         let crash = problem_message(&check(Status::Crash, None));
         assert!(crash.is_some_and(|m| m.contains("`crash`")));
