@@ -18,7 +18,8 @@ pub struct Cli {
     #[arg(long, conflicts_with = "submission")]
     pub solutions: bool,
 
-    /// Grade another copy of exercises/ (a learner's), without touching this checkout.
+    /// Grade a learner's copy (their clone of the kit, or its exercises/ folder), without touching
+    /// this checkout.
     #[arg(long, value_name = "DIR")]
     pub submission: Option<PathBuf>,
 
@@ -102,9 +103,10 @@ pub enum Commands {
     },
     /// List the challenges and their questions.
     List,
-    /// Grade every submission under DIR (a learner's clone of the kit, or its exercises/ folder,
-    /// per folder): one report per submission, gradebook.csv and class.html. Run it again after an
-    /// interruption: submissions unchanged since their report are not graded twice.
+    /// Grade every submission under DIR: a report each, gradebook.csv and class.html.
+    ///
+    /// DIR holds one folder per learner: their clone of the kit, or its exercises/ folder. Run it
+    /// again after an interruption: submissions unchanged since their report are not graded twice.
     Batch {
         /// The folder holding one folder per submission.
         dir: PathBuf,
