@@ -191,4 +191,44 @@ pub enum DevCommand {
     /// Rewrite every challenge's record of its stub as shipped (grader/checks/*/shipped-stub.txt)
     /// from exercises/.
     Stubs,
+    /// Mutation testing (cargo-mutants) of the reference answers, with each challenge's checks as
+    /// the test: every mutant the checks let through needs a check or an explanation.
+    Mutants {
+        /// The challenges (all when none is named): `c04`, `c01 c04`.
+        challenges: Vec<String>,
+        /// Only list the mutants.
+        #[arg(long)]
+        list: bool,
+        /// Write the counts into docs/MUTANTS.md.
+        #[arg(long)]
+        record: bool,
+        /// More arguments for cargo-mutants, after `--`: `-- --re heartbeat`.
+        #[arg(last = true)]
+        extra: Vec<String>,
+    },
+    /// Grade wrong answers (tests/wrong/, or --cases DIR) and say what each lost, in which question.
+    Wrong {
+        /// Only these challenges: `c04`, `c01 c04`.
+        challenges: Vec<String>,
+        /// A folder of cases laid out as tests/wrong/ (`<challenge dir>/<case>.toml`), e.g. a red
+        /// team's, whose cases need not list `fails`: they are judged by where they were caught.
+        #[arg(long, value_name = "DIR")]
+        cases: Option<PathBuf>,
+        /// Only the cases of these names.
+        #[arg(long, value_name = "NAME", value_delimiter = ',')]
+        case: Vec<String>,
+        /// The cases are unusual but correct answers: each must lose nothing.
+        #[arg(long)]
+        correct: bool,
+        /// Grade each round this many times: a case that loses different checks from run to run
+        /// is reported as flaky.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        runs: usize,
+        /// Also write the results as JSON to FILE.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Show every lost check's message, not only those of unexpected results.
+        #[arg(long, short)]
+        verbose: bool,
+    },
 }

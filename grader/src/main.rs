@@ -246,6 +246,49 @@ fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8, String> {
             );
             Ok(0)
         }
+        DevCommand::Mutants {
+            challenges,
+            list,
+            record,
+            extra,
+        } => {
+            let plans = grader_core::plan::discover(kit)?;
+            let selected = if challenges.is_empty() {
+                plans.iter().collect()
+            } else {
+                select(&plans, challenges)?
+            };
+            let options = dev::mutants::Options {
+                list: *list,
+                record: *record,
+                extra: extra.clone(),
+            };
+            dev::mutants::run(kit, &selected, &options)
+        }
+        DevCommand::Wrong {
+            challenges,
+            cases,
+            case,
+            correct,
+            runs,
+            json,
+            verbose,
+        } => {
+            let plans = grader_core::plan::discover(kit)?;
+            for name in challenges {
+                find(&plans, name)?;
+            }
+            let options = dev::wrong::Options {
+                only: challenges.clone(),
+                cases: cases.clone(),
+                names: case.clone(),
+                correct: *correct,
+                runs: *runs,
+                json: json.clone(),
+                verbose: *verbose,
+            };
+            dev::wrong::run(kit, &plans, &options)
+        }
         DevCommand::Stubs => {
             for plan in grader_core::plan::discover(kit)? {
                 let path = stubs::write_record(kit, &plan)?;

@@ -62,8 +62,12 @@ pub fn cases_dir(kit: &Path, plan: &ChallengePlan) -> PathBuf {
 
 /// Every case of a challenge, sorted by name. A missing folder is no cases.
 pub fn load_cases(kit: &Path, plan: &ChallengePlan) -> Result<Vec<WrongCase>, String> {
-    let dir = cases_dir(kit, plan);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    load_cases_in(&cases_dir(kit, plan))
+}
+
+/// Every case in `dir` (one challenge's folder of cases), sorted by name. A missing folder is no cases.
+pub fn load_cases_in(dir: &Path) -> Result<Vec<WrongCase>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
     let mut paths: Vec<PathBuf> = entries
@@ -169,6 +173,88 @@ impl WrongCase {
     }
 }
 
+/// What grading a case showed, run after run: the ids of the checks it lost each time.
+///
+/// The verdict is a pure function of the case, its plan and those sets, so `grader dev wrong` and
+/// the kit's tests judge alike (nextest's shape: the decision after each run is a unit-tested function).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// A kit case lost exactly the checks it lists, every run.
+    Exact,
+    /// A kit case lost other checks than it lists (the same ones every run).
+    Mismatch {
+        missing: Vec<String>,
+        extra: Vec<String>,
+    },
+    /// A case without a `fails` list (a red team's) lost checks of its own question only.
+    CaughtHere,
+    /// …lost checks of its own question and of others: caught, but charged beyond its question.
+    CaughtAlsoElsewhere { elsewhere: Vec<String> },
+    /// …lost checks of other questions only: the right question did not see the mistake.
+    CaughtOnlyElsewhere { elsewhere: Vec<String> },
+    /// Lost nothing: the checks do not see the mistake (for a correct answer, what is wanted).
+    Missed,
+    /// Lost different checks from run to run: a check that catches a mistake only sometimes.
+    Flaky,
+}
+
+impl Verdict {
+    /// A short word for tables.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::Mismatch { .. } => "MISMATCH",
+            Verdict::CaughtHere => "caught",
+            Verdict::CaughtAlsoElsewhere { .. } => "caught+elsewhere",
+            Verdict::CaughtOnlyElsewhere { .. } => "ONLY-ELSEWHERE",
+            Verdict::Missed => "MISSED",
+            Verdict::Flaky => "FLAKY",
+        }
+    }
+
+    /// Caught in the right question, every run (what the kit is measured by).
+    pub fn caught_in_question(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Exact | Verdict::CaughtHere | Verdict::CaughtAlsoElsewhere { .. }
+        )
+    }
+}
+
+/// Judges `case` from the checks it lost in each run (at least one run).
+pub fn verdict(
+    case: &WrongCase,
+    plan: &ChallengePlan,
+    runs: &[std::collections::BTreeSet<String>],
+) -> Verdict {
+    let Some(first) = runs.first() else {
+        return Verdict::Missed;
+    };
+    if runs.iter().any(|lost| lost != first) {
+        return Verdict::Flaky;
+    }
+    if !case.fails.is_empty() {
+        let listed: std::collections::BTreeSet<String> = case.fails.iter().cloned().collect();
+        if &listed == first {
+            return Verdict::Exact;
+        }
+        return Verdict::Mismatch {
+            missing: listed.difference(first).cloned().collect(),
+            extra: first.difference(&listed).cloned().collect(),
+        };
+    }
+    if first.is_empty() {
+        return Verdict::Missed;
+    }
+    let in_question = |id: &String| plan.checks().any(|(q, c)| &c.id == id && q.id == case.question);
+    let elsewhere: Vec<String> = first.iter().filter(|id| !in_question(id)).cloned().collect();
+    match (elsewhere.is_empty(), elsewhere.len() == first.len()) {
+        (true, _) => Verdict::CaughtHere,
+        (false, true) => Verdict::CaughtOnlyElsewhere { elsewhere },
+        (false, false) => Verdict::CaughtAlsoElsewhere { elsewhere },
+    }
+}
+
 /// Replaces the one occurrence of `edit.find` in `text`.
 pub fn apply_edit(text: &str, edit: &Edit) -> Result<String, String> {
     match text.matches(edit.find.as_str()).count() {
@@ -220,5 +306,90 @@ mod tests {
                 .unwrap_err()
                 .contains("matches 2 times")
         );
+    }
+
+    fn plan() -> ChallengePlan {
+        ChallengePlan::from_toml(
+            r#"
+id = "c99"
+slug = "x"
+title = "X"
+dir = "c99-x"
+[[questions]]
+id = "q1"
+title = "one"
+hints = ["h"]
+checks = [{ id = "a", name = "a", points = 1 }, { id = "b", name = "b", points = 1 }]
+[[questions]]
+id = "q2"
+title = "two"
+hints = ["h"]
+checks = [{ id = "c", name = "c", points = 1 }]
+"#,
+        )
+        .unwrap()
+    }
+
+    fn case(fails: &[&str]) -> WrongCase {
+        WrongCase {
+            why: "w".into(),
+            question: "q1".into(),
+            fails: fails.iter().map(|s| s.to_string()).collect(),
+            edits: vec![],
+            name: "n".into(),
+            path: PathBuf::new(),
+        }
+    }
+
+    fn lost(ids: &[&str]) -> std::collections::BTreeSet<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_listed_case_is_exact_or_says_what_differs() {
+        let plan = plan();
+        assert_eq!(
+            verdict(&case(&["a"]), &plan, &[lost(&["a"]), lost(&["a"])]),
+            Verdict::Exact
+        );
+        assert_eq!(
+            verdict(&case(&["a"]), &plan, &[lost(&["b"])]),
+            Verdict::Mismatch {
+                missing: vec!["a".into()],
+                extra: vec!["b".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn an_unlisted_case_is_judged_by_the_question_of_what_it_lost() {
+        let plan = plan();
+        assert_eq!(
+            verdict(&case(&[]), &plan, &[lost(&["a", "b"])]),
+            Verdict::CaughtHere
+        );
+        assert_eq!(
+            verdict(&case(&[]), &plan, &[lost(&["a", "c"])]),
+            Verdict::CaughtAlsoElsewhere {
+                elsewhere: vec!["c".into()]
+            }
+        );
+        assert_eq!(
+            verdict(&case(&[]), &plan, &[lost(&["c"])]),
+            Verdict::CaughtOnlyElsewhere {
+                elsewhere: vec!["c".into()]
+            }
+        );
+        assert_eq!(verdict(&case(&[]), &plan, &[lost(&[])]), Verdict::Missed);
+    }
+
+    #[test]
+    fn different_losses_from_run_to_run_are_flaky() {
+        let plan = plan();
+        assert_eq!(
+            verdict(&case(&["a"]), &plan, &[lost(&["a"]), lost(&[])]),
+            Verdict::Flaky
+        );
+        assert!(!Verdict::Flaky.caught_in_question());
     }
 }

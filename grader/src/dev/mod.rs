@@ -3,10 +3,14 @@
 //! - `dev check`: the kit's structure, build-free (run by `.ci/run` and by the kit's tests);
 //! - `dev new cNN-slug "Title"`: scaffolds a challenge that `dev check` accepts;
 //! - `dev fake-class DIR`: made-up submissions for trying and measuring `grader batch`.
-//! - `dev stubs`: records each challenge's stub as shipped (see [`crate::stubs`]).
+//! - `dev stubs`: records each challenge's stub as shipped (see [`crate::stubs`]);
+//! - `dev mutants`: mutation testing (cargo-mutants) of the reference answers against the checks;
+//! - `dev wrong`: grades wrong answers and says what each lost, in which question.
 
 pub mod check;
 pub mod fake_class;
+pub mod mutants;
 pub mod new;
 mod scan;
 mod shipped;
+pub mod wrong;

@@ -1,0 +1,458 @@
+//! `grader dev mutants c04`: mutation testing of a challenge's checks.
+//!
+//! [cargo-mutants](https://mutants.rs) makes small changes to the reference answer (an operator
+//! flipped, a body replaced by `Ok(())`, a condition forced true), one at a time, and runs the
+//! challenge's checks against each. A mutant the checks pass is either a mistake they do not see
+//! (write a check, and a `tests/wrong/` case if a learner could make it) or a change that breaks
+//! no sentence of the spec (explain it in `grader/checks/<dir>/mutants.toml`).
+//!
+//! The mutants are made in a workspace of their own under the grader's state folder: the solution
+//! crate copied as `challenge/`, and a test crate that links the challenge's checks against it and
+//! grades them as `cargo test -p <challenge>` does. cargo-mutants mutates that copy in place (the
+//! kit is never touched) and builds in one target folder shared by every challenge.
+//!
+//! `mutants.toml` (hand-written, one per challenge):
+//!
+//! ```toml
+//! # Mutants of code a learner does not write (given code), by cargo-mutants name regex.
+//! exclude_re = ["in serve\\b"]
+//!
+//! [[survivor]]
+//! mutant = "src/lib.rs: replace == with != in parse"   # the name cargo-mutants lists, without :line:col
+//! why = "equivalent: …"                                # or "out of scope: …"
+//! ```
+
+use crate::compile::package_name;
+use crate::stubs;
+use crate::target::{cargo_target_dir, state_dir};
+use grader_core::ChallengePlan;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The per-challenge file of exclusions and explained survivors.
+pub const FILE: &str = "mutants.toml";
+
+/// `grader/checks/<dir>/mutants.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Regexes (cargo-mutants `--exclude-re`) for mutants of given code.
+    #[serde(default)]
+    pub exclude_re: Vec<String>,
+    #[serde(default, rename = "survivor")]
+    pub survivors: Vec<Survivor>,
+}
+
+/// A mutant the checks let through on purpose, and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Survivor {
+    /// Its cargo-mutants name without the `:line:col` (which moves when the solution changes).
+    pub mutant: String,
+    /// "equivalent: …" (no observable difference) or "out of scope: …" (breaks no sentence).
+    pub why: String,
+}
+
+/// Reads a challenge's `mutants.toml` (none: nothing excluded, nothing explained).
+pub fn config(kit: &Path, plan: &ChallengePlan) -> Result<Config, String> {
+    let path = kit.join("grader/checks").join(&plan.dir).join(FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(_) => Ok(Config::default()),
+    }
+}
+
+/// A mutant's name without its `:line:col` and the workspace's `challenge/` folder:
+/// `src/lib.rs: replace == with != in parse`.
+pub fn stable_name(name: &str) -> String {
+    let name = name.strip_prefix("challenge/").unwrap_or(name);
+    let Some((file, rest)) = name.split_once(':') else {
+        return name.to_string();
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
+    format!("{file}:{rest}")
+}
+
+/// What one run found.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub tried: usize,
+    pub caught: usize,
+    pub timeouts: usize,
+    pub unviable: usize,
+    /// Missed mutants with an explanation, and without (their full names).
+    pub explained: Vec<String>,
+    pub unexplained: Vec<String>,
+    pub seconds: u64,
+}
+
+#[derive(Deserialize)]
+struct Outcomes {
+    outcomes: Vec<OutcomeRow>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeRow {
+    scenario: serde_json::Value,
+    summary: String,
+}
+
+/// Sorts cargo-mutants' outcomes against the explained survivors.
+fn tally(outcomes_json: &str, config: &Config) -> Result<Tally, String> {
+    let outcomes: Outcomes =
+        serde_json::from_str(outcomes_json).map_err(|e| format!("cargo-mutants' outcomes.json: {e}"))?;
+    let mut tally = Tally::default();
+    for row in outcomes.outcomes {
+        let Some(mutant) = row.scenario.get("Mutant") else {
+            if row.summary != "Success" {
+                return Err(format!(
+                    "the checks do not pass on the unmutated solution ({}): fix that first",
+                    row.summary
+                ));
+            }
+            continue;
+        };
+        let name = mutant
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| mutant.to_string());
+        match row.summary.as_str() {
+            "Unviable" => tally.unviable += 1,
+            "CaughtMutant" => {
+                tally.tried += 1;
+                tally.caught += 1;
+            }
+            "Timeout" => {
+                tally.tried += 1;
+                tally.caught += 1;
+                tally.timeouts += 1;
+            }
+            _ => {
+                tally.tried += 1;
+                let key = stable_name(&name);
+                if config.survivors.iter().any(|s| s.mutant == key) {
+                    tally.explained.push(name);
+                } else {
+                    tally.unexplained.push(name);
+                }
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// Writes the mutation workspace of `plan`: the solution as `challenge/`, the checks as the test.
+fn write_workspace(kit: &Path, plan: &ChallengePlan, workspace: &Path) -> Result<(), String> {
+    let solution = kit.join("solutions").join(&plan.dir);
+    let package = package_name(&solution)?;
+    let challenge = workspace.join("challenge");
+    stubs::make_equal(&challenge, &stubs::read_tree(&solution)?)?;
+    let profiles = {
+        let text = std::fs::read_to_string(kit.join("Cargo.toml")).map_err(|e| e.to_string())?;
+        let manifest: toml::Table = text.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
+        let mut table = toml::Table::new();
+        if let Some(profile) = manifest.get("profile") {
+            table.insert("profile".into(), profile.clone());
+        }
+        toml::to_string(&table).map_err(|e| e.to_string())?
+    };
+    let write = |rel: &str, text: String| -> Result<(), String> {
+        let path = workspace.join(rel);
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write(
+        "Cargo.toml",
+        format!(
+            "# Written by `grader dev mutants {id}`: the solution as `challenge/`, mutated in place.\n\
+             [workspace]\nresolver = \"3\"\nmembers = [\"challenge\", \"checks\"]\n\n{profiles}",
+            id = plan.id
+        ),
+    )?;
+    let id = &plan.id;
+    write(
+        "checks/Cargo.toml",
+        format!(
+            "[package]\nname = \"mutants-{id}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [lib]\nname = \"checks_{id}\"\npath = \"src/lib.rs\"\n\n\
+             [[test]]\nname = \"checks\"\npath = \"checks.rs\"\n\n\
+             [dependencies]\nharness = {{ path = {harness:?} }}\n\
+             challenge = {{ package = {package:?}, path = \"../challenge\" }}\n",
+            harness = kit.join("grader/harness").display().to_string(),
+        ),
+    )?;
+    // The checks' sources are linked, not copied: cargo-mutants only tests a package whose files
+    // are inside it (and mutates only `challenge/`, see `--file`).
+    let checks = kit.join("grader/checks").join(&plan.dir);
+    for name in ["src", "challenge.toml"] {
+        let link = workspace.join("checks").join(name);
+        if std::fs::read_link(&link).ok().as_deref() != Some(checks.join(name).as_path()) {
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(checks.join(name), &link)
+                .map_err(|e| format!("{}: {e}", link.display()))?;
+        }
+    }
+    write(
+        "checks/checks.rs",
+        format!("#[test]\nfn checks() {{\n    checks_{id}::suite().grade_as_test(\"checks\");\n}}\n"),
+    )?;
+    let lock = workspace.join("Cargo.lock");
+    if !lock.exists() {
+        std::fs::copy(kit.join("Cargo.lock"), &lock).map_err(|e| format!("{}: {e}", lock.display()))?;
+    }
+    Ok(())
+}
+
+/// What `grader dev mutants` was asked.
+pub struct Options {
+    /// Only list the mutants.
+    pub list: bool,
+    /// Write the counts into docs/MUTANTS.md.
+    pub record: bool,
+    /// More arguments for cargo-mutants (`--re`, `--shard 1/2`, …).
+    pub extra: Vec<String>,
+}
+
+/// Runs cargo-mutants on each challenge in turn; exit 0 when no survivor is unexplained.
+pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8, String> {
+    let version = Command::new("cargo").args(["mutants", "--version"]).output();
+    if !version.is_ok_and(|o| o.status.success()) {
+        return Err(
+            "cargo-mutants is not installed: `cargo install cargo-mutants --locked` (https://mutants.rs)"
+                .into(),
+        );
+    }
+    let mut all_explained = true;
+    for plan in plans {
+        let config = config(kit, plan)?;
+        let workspace = state_dir(kit).join("mutants").join(&plan.dir);
+        write_workspace(kit, plan, &workspace)?;
+        let started = Instant::now();
+        // The baseline: cargo-mutants' own runs only the mutated package's tests, not the checks.
+        let timeout = if options.list {
+            0
+        } else {
+            let baseline = Instant::now();
+            let output = Command::new("cargo")
+                .args(["test", "--workspace", "-q"])
+                .current_dir(&workspace)
+                .env("CARGO_TARGET_DIR", mutants_target(kit))
+                .output()
+                .map_err(|e| format!("cannot run cargo test: {e}"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "{}: the checks do not pass on the unmutated solution in {}:\n{}{}",
+                    plan.id,
+                    workspace.display(),
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ));
+            }
+            // A mutant that makes the checks run into their limits is caught by cargo-mutants'
+            // timeout instead: five times the whole grade, and at least 30 s.
+            (baseline.elapsed().as_secs() * 5).max(30)
+        };
+        let mut cmd = Command::new("cargo");
+        cmd.arg("mutants")
+            .arg("--dir")
+            .arg(&workspace)
+            .args([
+                "--test-workspace",
+                "true",
+                "--in-place",
+                "--file",
+                "challenge/src/**",
+            ])
+            // The thin binaries only parse arguments and call the library, and no check runs them
+            // (checks bind port 0, never a binary's default port).
+            .args([
+                "--exclude",
+                "challenge/src/bin/*",
+                "--cap-lints",
+                "true",
+                "--baseline",
+                "skip",
+            ])
+            .args(["--timeout", &timeout.to_string()])
+            .arg("--output")
+            .arg(&workspace);
+        for file in given_files(kit, plan)? {
+            cmd.arg("--exclude").arg(format!("challenge/{}", file.display()));
+        }
+        for re in &config.exclude_re {
+            cmd.args(["--exclude-re", re]);
+        }
+        if options.list {
+            cmd.arg("--list");
+        }
+        cmd.args(&options.extra);
+        cmd.env("CARGO_TARGET_DIR", mutants_target(kit));
+        let status = cmd
+            .status()
+            .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+        if options.list {
+            continue;
+        }
+        // cargo-mutants exits 2 when mutants were missed, 3 on timeouts: the outcomes say which.
+        if !matches!(status.code(), Some(0 | 2 | 3)) {
+            return Err(format!("cargo mutants failed on {} ({status})", plan.id));
+        }
+        let outcomes = workspace.join("mutants.out/outcomes.json");
+        let text = std::fs::read_to_string(&outcomes).map_err(|e| format!("{}: {e}", outcomes.display()))?;
+        let mut tally = tally(&text, &config)?;
+        tally.seconds = started.elapsed().as_secs();
+        println!(
+            "{}: {} mutants tried, {} caught ({} by a timeout), {} survived and explained, {} unexplained; \
+             {} unviable; {} s",
+            plan.id,
+            tally.tried,
+            tally.caught,
+            tally.timeouts,
+            tally.explained.len(),
+            tally.unexplained.len(),
+            tally.unviable,
+            tally.seconds
+        );
+        for name in &tally.explained {
+            let key = stable_name(name);
+            let why = config
+                .survivors
+                .iter()
+                .find(|s| s.mutant == key)
+                .map_or("", |s| s.why.as_str());
+            println!("  survived, explained: {name} — {why}");
+        }
+        for name in &tally.unexplained {
+            println!("  survived: {name}");
+        }
+        if !tally.unexplained.is_empty() {
+            all_explained = false;
+            println!(
+                "  (the diffs are in {}; give each a check or explain it in grader/checks/{}/{FILE})",
+                workspace.join("mutants.out/diff").display(),
+                plan.dir
+            );
+        }
+        if options.record {
+            record(kit, plan, &tally)?;
+        }
+    }
+    Ok(if all_explained { 0 } else { 1 })
+}
+
+/// The files of given code: the same in the exercise as in the solution (a learner writes none of
+/// them). Mixed files (given code beside a question) are excluded function by function in
+/// `mutants.toml`.
+fn given_files(kit: &Path, plan: &ChallengePlan) -> Result<Vec<PathBuf>, String> {
+    let exercise = stubs::read_tree(&kit.join("exercises").join(&plan.dir))?;
+    let solution = stubs::read_tree(&kit.join("solutions").join(&plan.dir))?;
+    Ok(solution
+        .iter()
+        .filter(|(rel, bytes)| rel.starts_with("src") && exercise.get(*rel) == Some(bytes))
+        .map(|(rel, _)| rel.clone())
+        .collect())
+}
+
+/// One target folder for every challenge's mutants: dependencies are compiled once.
+fn mutants_target(kit: &Path) -> PathBuf {
+    cargo_target_dir(kit).join("mutants")
+}
+
+/// The file of recorded counts.
+const RECORD: &str = "docs/MUTANTS.md";
+
+/// Rewrites `plan`'s row of the table in docs/MUTANTS.md.
+fn record(kit: &Path, plan: &ChallengePlan, tally: &Tally) -> Result<(), String> {
+    let path = kit.join(RECORD);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let row = format!(
+        "| {} | {} | {} | {} | {} | {} | {} s |",
+        plan.id,
+        tally.tried,
+        tally.caught,
+        tally.timeouts,
+        tally.explained.len(),
+        tally.unexplained.len(),
+        tally.seconds
+    );
+    let mut rows: BTreeMap<String, String> = BTreeMap::new();
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut in_table = false;
+    let mut seen_table = false;
+    for line in text.lines() {
+        let is_row = line.starts_with("| c") && line.as_bytes().get(4) == Some(&b' ');
+        if is_row {
+            in_table = true;
+            seen_table = true;
+            rows.insert(line[2..5].to_string(), line.to_string());
+        } else if in_table || seen_table {
+            in_table = false;
+            after.push(line);
+        } else {
+            before.push(line);
+        }
+    }
+    rows.insert(plan.id.clone(), row);
+    let mut out = before.join("\n");
+    out.push('\n');
+    for row in rows.values() {
+        out.push_str(row);
+        out.push('\n');
+    }
+    out.push_str(&after.join("\n"));
+    out.push('\n');
+    std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutant_is_known_by_its_name_without_line_and_column() {
+        assert_eq!(
+            stable_name("challenge/src/lib.rs:34:27: replace * with + in heartbeat"),
+            "src/lib.rs: replace * with + in heartbeat"
+        );
+        assert_eq!(stable_name("no position"), "no position");
+    }
+
+    #[test]
+    fn outcomes_are_sorted_into_caught_explained_and_unexplained() {
+        let json = r#"{"outcomes": [
+            {"scenario": "Baseline", "summary": "Success"},
+            {"scenario": {"Mutant": {"name": "src/lib.rs:1:1: replace a with b in f"}}, "summary": "CaughtMutant"},
+            {"scenario": {"Mutant": {"name": "src/lib.rs:2:1: replace c with d in f"}}, "summary": "MissedMutant"},
+            {"scenario": {"Mutant": {"name": "src/lib.rs:3:1: replace e with f in g"}}, "summary": "MissedMutant"},
+            {"scenario": {"Mutant": {"name": "src/lib.rs:4:1: replace g with h in g"}}, "summary": "Timeout"},
+            {"scenario": {"Mutant": {"name": "src/lib.rs:5:1: replace i with j in g"}}, "summary": "Unviable"}
+        ]}"#;
+        let config: Config = toml::from_str(
+            "[[survivor]]\nmutant = \"src/lib.rs: replace c with d in f\"\nwhy = \"equivalent: …\"\n",
+        )
+        .unwrap();
+        let tally = tally(json, &config).unwrap();
+        assert_eq!(
+            (tally.tried, tally.caught, tally.timeouts, tally.unviable),
+            (4, 2, 1, 1)
+        );
+        assert_eq!(tally.explained, ["src/lib.rs:2:1: replace c with d in f"]);
+        assert_eq!(tally.unexplained, ["src/lib.rs:3:1: replace e with f in g"]);
+    }
+
+    #[test]
+    fn a_failing_baseline_is_an_error() {
+        let json = r#"{"outcomes": [{"scenario": "Baseline", "summary": "Failure"}]}"#;
+        assert!(tally(json, &Config::default()).unwrap_err().contains("unmutated"));
+    }
+}

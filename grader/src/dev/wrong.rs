@@ -1,0 +1,258 @@
+//! `grader dev wrong`: grades wrong answers and says, case by case, what each one lost.
+//!
+//! The kit's own cases (`tests/wrong/<dir>/*.toml`, each listing the checks it must lose) are judged
+//! exact or not; a folder of cases without `fails` lists (a red team's, written from the README
+//! alone) is judged by *where* each was caught: in its own question, also elsewhere, only
+//! elsewhere, or not at all. `--correct` grades unusual but correct answers, which must lose
+//! nothing. `--runs N` grades every round N times, so a check that catches a mistake only
+//! sometimes shows as `FLAKY`.
+//!
+//! Cases of different challenges share a round (case k of each challenge), graded as one sealed
+//! submission staged at one fixed path, so cargo rebuilds only what a case changed.
+
+use crate::grade;
+use crate::stubs;
+use crate::target::{Target, state_dir};
+use grader_core::wrong::{self, Verdict, WrongCase};
+use grader_core::{ChallengePlan, Status};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What `grader dev wrong` was asked.
+pub struct Options {
+    /// Only these challenges (all when empty).
+    pub only: Vec<String>,
+    /// Cases laid out as `tests/wrong/` (`<challenge dir>/<case>.toml`); `tests/wrong/` when absent.
+    pub cases: Option<PathBuf>,
+    /// Only the cases of these names.
+    pub names: Vec<String>,
+    /// The cases are correct answers: each must lose nothing.
+    pub correct: bool,
+    /// How many times each round is graded.
+    pub runs: usize,
+    /// Where to write the results as JSON.
+    pub json: Option<PathBuf>,
+    /// Show every lost check's message.
+    pub verbose: bool,
+}
+
+struct Case<'a> {
+    plan: &'a ChallengePlan,
+    case: WrongCase,
+    runs: Vec<BTreeSet<String>>,
+    messages: Vec<(String, Status, String)>,
+}
+
+/// One line of the JSON results.
+#[derive(Serialize)]
+struct Row<'a> {
+    challenge: &'a str,
+    case: &'a str,
+    question: &'a str,
+    why: &'a str,
+    listed: &'a [String],
+    lost: Vec<Vec<String>>,
+    verdict: &'static str,
+    wanted: bool,
+}
+
+/// Runs the command; exit 0 when every case got the verdict it should.
+pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8, String> {
+    let selected: Vec<&ChallengePlan> = plans
+        .iter()
+        .filter(|p| {
+            options.only.is_empty()
+                || options
+                    .only
+                    .iter()
+                    .any(|o| grader_core::plan::find(plans, o).is_some_and(|f| f.id == p.id))
+        })
+        .collect();
+    let mut by_challenge: Vec<Vec<Case<'_>>> = Vec::new();
+    for plan in &selected {
+        let dir = match &options.cases {
+            Some(root) => root.join(&plan.dir),
+            None => wrong::cases_dir(kit, plan),
+        };
+        let mut cases = Vec::new();
+        for case in wrong::load_cases_in(&dir)? {
+            if !options.names.is_empty() && !options.names.contains(&case.name) {
+                continue;
+            }
+            let problems: Vec<String> = case
+                .problems(plan)
+                .into_iter()
+                .filter(|p| !(case.fails.is_empty() && p.contains("`fails` is empty")))
+                .collect();
+            if !problems.is_empty() {
+                return Err(problems.join("\n"));
+            }
+            cases.push(Case {
+                plan,
+                case,
+                runs: Vec::new(),
+                messages: Vec::new(),
+            });
+        }
+        if !cases.is_empty() {
+            by_challenge.push(cases);
+        }
+    }
+    let rounds = by_challenge.iter().map(Vec::len).max().unwrap_or(0);
+    if rounds == 0 {
+        return Err("no cases to grade".into());
+    }
+    let work = state_dir(kit).join("dev-wrong");
+    let scratch = work.join("scratch");
+    let sandbox = grader_core::sandbox::Sandbox::for_grading();
+    for round in 0..rounds {
+        let mut in_round: Vec<&mut Case<'_>> =
+            by_challenge.iter_mut().filter_map(|c| c.get_mut(round)).collect();
+        for case in &in_round {
+            let crate_dir = scratch.join(&case.plan.dir);
+            stubs::make_equal(
+                &crate_dir,
+                &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
+            )?;
+            case.case.apply(&crate_dir)?;
+        }
+        let staged = crate::batch::stage(kit, &work.join("stage"), &scratch)?;
+        let target = Target {
+            root: staged,
+            label: "dev wrong".into(),
+            key: "dev-wrong".into(),
+        };
+        let round_plans: Vec<&ChallengePlan> = in_round.iter().map(|c| c.plan).collect();
+        let names: Vec<String> = in_round
+            .iter()
+            .map(|c| format!("{} {}", c.plan.id, c.case.name))
+            .collect();
+        anstream::eprintln!("round {}/{rounds}: {}", round + 1, names.join(", "));
+        for _ in 0..options.runs.max(1) {
+            let grade_options = grade::Options {
+                progress: false,
+                sandbox: &sandbox,
+                sealed: true,
+                cache: None,
+            };
+            let report = grade::grade(kit, &target, plans, &round_plans, &grade_options)?;
+            for case in in_round.iter_mut() {
+                let Some(challenge) = report.challenges.iter().find(|c| c.id == case.plan.id) else {
+                    continue;
+                };
+                let lost: Vec<_> = challenge.checks().filter(|k| k.status != Status::Pass).collect();
+                case.runs.push(lost.iter().map(|k| k.id.clone()).collect());
+                for k in lost {
+                    if !case.messages.iter().any(|(id, _, _)| id == &k.id) {
+                        case.messages
+                            .push((k.id.clone(), k.status, k.message.clone().unwrap_or_default()));
+                    }
+                }
+            }
+        }
+    }
+    print_results(&by_challenge, options)
+}
+
+fn wanted(case: &Case<'_>, verdict: &Verdict, correct: bool) -> bool {
+    match (correct, case.case.fails.is_empty()) {
+        (true, _) => *verdict == Verdict::Missed,
+        (false, true) => *verdict == Verdict::CaughtHere,
+        (false, false) => *verdict == Verdict::Exact,
+    }
+}
+
+fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8, String> {
+    let mut rows = Vec::new();
+    let mut all_wanted = true;
+    for cases in by_challenge {
+        let mut caught = 0;
+        for case in cases {
+            let verdict = wrong::verdict(&case.case, case.plan, &case.runs);
+            let ok = wanted(case, &verdict, options.correct);
+            all_wanted &= ok;
+            caught += usize::from(verdict.caught_in_question());
+            let question_of = |id: &str| {
+                case.plan
+                    .checks()
+                    .find(|(_, c)| c.id == id)
+                    .map_or("?", |(q, _)| q.id.as_str())
+                    .to_string()
+            };
+            let lost: Vec<String> = case
+                .runs
+                .last()
+                .map(|set| set.iter().map(|id| format!("{}/{id}", question_of(id))).collect())
+                .unwrap_or_default();
+            let label = if options.correct && verdict == Verdict::Missed {
+                "full marks"
+            } else {
+                verdict.label()
+            };
+            println!(
+                "{} {} {:<34} {:<3} {:<17} {}",
+                if ok { " " } else { "!" },
+                case.plan.id,
+                case.case.name,
+                case.case.question,
+                label,
+                if lost.is_empty() {
+                    "lost nothing".to_string()
+                } else {
+                    lost.join(" ")
+                }
+            );
+            match &verdict {
+                Verdict::Mismatch { missing, extra } => {
+                    println!("      listed but kept: {missing:?}; lost but not listed: {extra:?}")
+                }
+                Verdict::Flaky => {
+                    for (i, run) in case.runs.iter().enumerate() {
+                        println!("      run {}: {run:?}", i + 1);
+                    }
+                }
+                _ => {}
+            }
+            if options.verbose || !ok {
+                for (id, status, message) in &case.messages {
+                    let short: String = message.chars().take(300).collect();
+                    println!("      {status} {id}: {short}");
+                }
+            }
+            rows.push(Row {
+                challenge: &case.plan.id,
+                case: &case.case.name,
+                question: &case.case.question,
+                why: &case.case.why,
+                listed: &case.case.fails,
+                lost: case.runs.iter().map(|r| r.iter().cloned().collect()).collect(),
+                verdict: verdict.label(),
+                wanted: ok,
+            });
+        }
+        if let Some(first) = cases.first() {
+            if options.correct {
+                let full = cases
+                    .iter()
+                    .filter(|c| c.runs.iter().all(BTreeSet::is_empty))
+                    .count();
+                println!("  {}: {full} of {} at full marks", first.plan.id, cases.len());
+            } else {
+                println!(
+                    "  {}: {caught} of {} caught in their own question",
+                    first.plan.id,
+                    cases.len()
+                );
+            }
+        }
+    }
+    let total = rows.len();
+    let good = rows.iter().filter(|r| r.wanted).count();
+    println!("{good} of {total} cases as they should be");
+    if let Some(path) = &options.json {
+        let text = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+        grader_core::report::write_report(path, &text)?;
+    }
+    Ok(if all_wanted { 0 } else { 1 })
+}
