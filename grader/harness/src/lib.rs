@@ -1,12 +1,16 @@
 //! Everything a check needs.
 //!
-//! - [`check`]: how a check says it failed ([`Failure`], [`Outcome`], [`expect_eq`]);
+//! - [`check`]: how a check says it failed ([`Failure`], [`Outcome`], [`fail!`], [`ensure!`],
+//!   [`bytes_differ`]);
 //! - [`suite`]: a challenge's checks, bound to the plan in its `challenge.toml`;
 //! - [`runner`]: runs a suite in a child process, one check at a time, under a watchdog, turning
 //!   `todo!()` and panics into statuses;
 //! - [`learner`]: the same from a `#[test]`, for `cargo test -p <challenge>`;
 //! - [`tcp`], [`time`], [`http`]: harnesses to drive learner code — a TCP client with limits on
 //!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages;
+//! - [`io`]: I/O as the network behaves — reads split anywhere, partial writes, spurious wake-ups —
+//!   and peers that never read, never stop sending, or stop mid-message;
+//! - [`tasks`]: tasks left behind on the check's runtime, against a baseline;
 //! - [`logs`]: learner code's `tracing` events, captured as level, message and fields;
 //! - [`exec`]: a challenge's binary run as a process of its own (arguments, streams, exit code);
 //! - [`netsim`]: a seeded lossy datagram network in virtual time, recording every datagram's fate;
@@ -20,6 +24,7 @@ pub mod buffer;
 pub mod check;
 pub mod exec;
 pub mod http;
+pub mod io;
 pub mod learner;
 pub mod logs;
 pub mod memory;
@@ -28,11 +33,12 @@ mod panics;
 pub mod rawhttp;
 pub mod runner;
 pub mod suite;
+pub mod tasks;
 pub mod tcp;
 pub mod time;
 
 pub use buffer::SharedBuffer;
-pub use check::{Failure, Outcome, ensure, expect_eq, fail, show_bytes};
+pub use check::{Failure, Outcome, bytes_differ, expect_eq, fail, show_bytes};
 pub use grader_core;
 pub use suite::{Suite, paused, real, real_current_thread};
 

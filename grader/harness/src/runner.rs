@@ -194,7 +194,7 @@ pub fn run_in_process(suite: &Suite) -> Vec<(Status, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ensure, real_current_thread};
+    use crate::real_current_thread;
     use tokio::runtime::{Handle, RuntimeFlavor};
 
     const PLAN: &str = r#"
@@ -216,15 +216,18 @@ checks = [{ id = "clock", name = "the clock", points = 1 }]
             PLAN,
             vec![real_current_thread("clock", || async {
                 let flavor = Handle::current().runtime_flavor();
-                ensure(flavor == RuntimeFlavor::CurrentThread, || {
-                    format!("expected a current-thread runtime, got {flavor:?}")
-                })?;
+                crate::ensure!(
+                    flavor == RuntimeFlavor::CurrentThread,
+                    "expected a current-thread runtime, got {flavor:?}"
+                );
                 let started = std::time::Instant::now();
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 let slept = started.elapsed();
-                ensure(slept >= Duration::from_millis(20), || {
-                    format!("a 20 ms sleep took {slept:?}: the clock is not real")
-                })
+                crate::ensure!(
+                    slept >= Duration::from_millis(20),
+                    "a 20 ms sleep took {slept:?}: the clock is not real"
+                );
+                Ok(())
             })],
         );
         assert_eq!(run_in_process(&suite), [(Status::Pass, None)]);

@@ -207,12 +207,28 @@ impl Server {
     /// Connects a new client. Its steps explain their own failures as [`Server::explain`] does, and
     /// say when the server never accepted the connection.
     pub async fn connect(&self) -> Outcome<Client> {
-        let mut client = Client::connect(self.addr)
+        self.connect_with(Connect::default()).await
+    }
+
+    /// Connects a new client with socket options: a small receive buffer, say, for a client whose
+    /// kernel holds little of what the server sends (so a server's write waits on it, and a server
+    /// that closes abruptly while the client still sends resets the connection).
+    pub async fn connect_with(&self, options: Connect) -> Outcome<Client> {
+        let mut client = Client::connect_with(self.addr, options)
             .await
             .map_err(|failure| self.explain(failure))?;
         self.state.connects.fetch_add(1, Ordering::Relaxed);
         client.server = Some(self.state.clone());
         Ok(client)
+    }
+
+    /// Connects `n` clients, all open at once, in order: "N concurrent clients".
+    pub async fn connect_many(&self, n: usize) -> Outcome<Vec<Client>> {
+        let mut clients = Vec::with_capacity(n);
+        for _ in 0..n {
+            clients.push(self.connect().await?);
+        }
+        Ok(clients)
     }
 
     /// Whether the server task is still running (it has not returned or panicked).
@@ -263,9 +279,31 @@ fn io_failure(what: &str, e: io::Error) -> Failure {
     Failure::Fail(format!("{what}: {e}"))
 }
 
+/// Socket options of a client made by [`Server::connect_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Connect {
+    /// `SO_RCVBUF`, in bytes (the kernel may round it up; Linux doubles it).
+    pub receive_buffer: Option<u32>,
+}
+
 impl Client {
     pub async fn connect(addr: SocketAddr) -> Outcome<Client> {
-        let stream = match tokio::time::timeout(STEP_LIMIT, TcpStream::connect(addr)).await {
+        Client::connect_with(addr, Connect::default()).await
+    }
+
+    /// Connects with socket options (see [`Connect`]).
+    pub async fn connect_with(addr: SocketAddr, options: Connect) -> Outcome<Client> {
+        let connecting = async {
+            let socket = match addr {
+                SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+                SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+            };
+            if let Some(size) = options.receive_buffer {
+                socket.set_recv_buffer_size(size)?;
+            }
+            socket.connect(addr).await
+        };
+        let stream = match tokio::time::timeout(STEP_LIMIT, connecting).await {
             Err(_) => {
                 return Err(Failure::Timeout(format!(
                     "could not connect to {addr} within 2 s"
@@ -317,6 +355,22 @@ impl Client {
             Ok(Err(e)) => Err(io_failure("could not send", e)),
             Ok(Ok(())) => Ok(()),
         }
+    }
+
+    /// Sends `bytes` in pieces of `piece` bytes, each on its own (no Nagle delay) and a moment
+    /// apart, so that a server is likely to read them one read at a time: a line split across
+    /// reads, or a message that arrives a byte at a time. Checks never depend on the server seeing
+    /// them apart (that is not up to the client); they only make it likely, on a real socket, where
+    /// in-memory [`crate::io::Chop`] makes it certain.
+    pub async fn send_in_pieces(&mut self, bytes: &[u8], piece: usize) -> Outcome {
+        let _ = self.stream.set_nodelay(true);
+        for (i, chunk) in bytes.chunks(piece.max(1)).enumerate() {
+            if i > 0 {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            self.send(chunk).await?;
+        }
+        Ok(())
     }
 
     /// Half-closes: the server reads EOF, and can still answer.

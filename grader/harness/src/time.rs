@@ -10,6 +10,30 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::Instant;
 
+/// `n` milliseconds: `sleep(ms(250))`.
+pub const fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// `s` seconds, fractions allowed: `secs(1.5)`.
+pub fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s)
+}
+
+/// A duration for messages, in seconds to the millisecond, as a learner reads it: `3 s`, `1.5 s`,
+/// `0.001 s`.
+pub fn show(d: Duration) -> String {
+    format!("{} s", d.as_millis() as f64 / 1000.0)
+}
+
+/// Durations for messages: `0 s, 3 s, 6 s`, or `none`.
+pub fn show_all(list: &[Duration]) -> String {
+    if list.is_empty() {
+        return "none".into();
+    }
+    list.iter().map(|d| show(*d)).collect::<Vec<_>>().join(", ")
+}
+
 /// One byte and when it arrived, measured from the start of the recording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arrival {
@@ -84,6 +108,15 @@ pub async fn within<F: std::future::Future>(limit: Duration, f: F) -> Option<F::
 mod tests {
     use super::*;
     use tokio::io::AsyncWriteExt;
+
+    #[test]
+    fn durations_read_as_seconds() {
+        assert_eq!(show(secs(3.0)), "3 s");
+        assert_eq!(show(ms(1500)), "1.5 s");
+        assert_eq!(show(ms(1)), "0.001 s");
+        assert_eq!(show_all(&[ms(0), ms(3000)]), "0 s, 3 s");
+        assert_eq!(show_all(&[]), "none");
+    }
 
     #[tokio::test(start_paused = true)]
     async fn records_arrival_times_in_virtual_time() {

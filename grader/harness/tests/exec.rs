@@ -49,12 +49,12 @@ fn suite() -> Suite {
             real("slow", || async {
                 let started = std::time::Instant::now();
                 let result = exec::run("hang", &[], b"", Duration::from_millis(300)).await;
-                ensure(matches!(result, Err(harness::Failure::Timeout(_))), || {
-                    format!("expected a timeout, got {result:?}")
-                })?;
-                ensure(started.elapsed() < Duration::from_secs(10), || {
-                    "not killed".into()
-                })
+                ensure!(
+                    matches!(result, Err(harness::Failure::Timeout(_))),
+                    "expected a timeout, got {result:?}"
+                );
+                ensure!(started.elapsed() < Duration::from_secs(10), "not killed");
+                Ok(())
             }),
         ],
     )

@@ -6,7 +6,7 @@ use challenge::server::{CLEAN, MAX_BUFFER, echo};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, duplex};
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{Duration, timeout};
-use harness::{Failure, Outcome, ensure, fail};
+use harness::{Failure, Outcome, fail};
 use std::io;
 
 /// Each pipe's capacity: what one direction holds before a write waits.
@@ -80,12 +80,11 @@ pub(crate) async fn bounded() -> Outcome {
             ));
         }
     }
-    ensure(pushed > PIPE, || {
-        format!(
-            "expected the server to read (and echo) what the client sends, got only {pushed} bytes \
-             taken before the client's writes were stuck: the pipe alone holds {PIPE}"
-        )
-    })?;
+    harness::ensure!(
+        pushed > PIPE,
+        "expected the server to read (and echo) what the client sends, got only {pushed} bytes \
+         taken before the client's writes were stuck: the pipe alone holds {PIPE}"
+    );
     // The server is stuck, not broken: once the client reads, every byte comes back, in order.
     let got = read_echo(&mut client, pushed, "once the client reads").await?;
     same_bytes("the echo after the stall", &data[..pushed], &got)
