@@ -60,6 +60,12 @@ pub fn cases_dir(kit: &Path, plan: &ChallengePlan) -> PathBuf {
     kit.join("tests").join("wrong").join(&plan.dir)
 }
 
+/// The folder of a challenge's unusual but correct answers (`tests/correct/<dir>/`): cases in the
+/// same format with `fails = []`, which must score full marks.
+pub fn correct_dir(kit: &Path, plan: &ChallengePlan) -> PathBuf {
+    kit.join("tests").join("correct").join(&plan.dir)
+}
+
 /// Every case of a challenge, sorted by name. A missing folder is no cases.
 pub fn load_cases(kit: &Path, plan: &ChallengePlan) -> Result<Vec<WrongCase>, String> {
     load_cases_in(&cases_dir(kit, plan))

@@ -13,7 +13,8 @@
 //! - the spec table (`[[spec]]` in `challenge.toml`) covers every check, and its rows name checks of
 //!   their own question and wrong answers that exist and lose at least one of those checks;
 //! - at least three wrong answers, each valid against the plan, and every edit applies to the
-//!   solution as it is now;
+//!   solution as it is now; the same for the unusual correct answers (`tests/correct/`), which lose
+//!   nothing, and every explained mutant (`mutants.toml`) says why it may survive;
 //! - `exercises/<dir>` is exactly the stub its record (`grader/checks/<dir>/shipped-stub.txt`) says
 //!   was shipped: `grader reset` restores from that record;
 //! - `docs/GRADER.md` is the contract, the same as the shared notes' `GRADER.md` beside the kit.
@@ -97,6 +98,7 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
     check_readme(kit, plan, &exercise.join("README.md"), problems);
     check_spec(kit, plan, problems);
     check_wrong_answers(kit, plan, &solution, problems);
+    super::check_audit::check(kit, plan, &solution, problems);
 }
 
 /// The plan's check ids against the ids the checks crate binds in `suite()`.
@@ -389,7 +391,13 @@ fn check_root_readme(kit: &Path, plans: &[ChallengePlan], problems: &mut Vec<Str
 /// Challenge folders with no plan.
 fn check_strays(kit: &Path, plans: &[ChallengePlan], problems: &mut Vec<String>) {
     let known: BTreeSet<&str> = plans.iter().map(|p| p.dir.as_str()).collect();
-    for base in ["exercises", "solutions", "tests/wrong", "grader/checks"] {
+    for base in [
+        "exercises",
+        "solutions",
+        "tests/wrong",
+        "tests/correct",
+        "grader/checks",
+    ] {
         let Ok(entries) = std::fs::read_dir(kit.join(base)) else {
             continue;
         };

@@ -8,6 +8,7 @@
 //! - `dev wrong`: grades wrong answers and says what each lost, in which question.
 
 pub mod check;
+mod check_audit;
 pub mod fake_class;
 pub mod mutants;
 pub mod new;

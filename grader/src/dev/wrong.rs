@@ -101,7 +101,8 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8,
     }
     let rounds = by_challenge.iter().map(Vec::len).max().unwrap_or(0);
     if rounds == 0 {
-        return Err("no cases to grade".into());
+        println!("no cases to grade");
+        return Ok(0);
     }
     let work = state_dir(kit).join("dev-wrong");
     let scratch = work.join("scratch");
