@@ -384,34 +384,43 @@ fn record(kit: &Path, plan: &ChallengePlan, tally: &Tally) -> Result<(), String>
         tally.unexplained.len(),
         tally.seconds
     );
-    let mut rows: BTreeMap<String, String> = BTreeMap::new();
-    let mut before = Vec::new();
-    let mut after = Vec::new();
-    let mut in_table = false;
-    let mut seen_table = false;
+    let out = with_row(&text, &plan.id, &row);
+    std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `text` (docs/MUTANTS.md) with the table row of challenge `id` replaced by `row`, or added so that
+/// the rows stay in challenge order.
+fn with_row(text: &str, id: &str, row: &str) -> String {
+    let is_row = |line: &str| line.starts_with("| c") && line.as_bytes().get(5) == Some(&b' ');
+    let mut rows: BTreeMap<String, String> = text
+        .lines()
+        .filter(|line| is_row(line))
+        .map(|line| (line[2..5].to_string(), line.to_string()))
+        .collect();
+    rows.insert(id.to_string(), row.to_string());
+    let mut out = String::new();
+    let mut written = false;
     for line in text.lines() {
-        let is_row = line.starts_with("| c") && line.as_bytes().get(4) == Some(&b' ');
-        if is_row {
-            in_table = true;
-            seen_table = true;
-            rows.insert(line[2..5].to_string(), line.to_string());
-        } else if in_table || seen_table {
-            in_table = false;
-            after.push(line);
-        } else {
-            before.push(line);
+        if !is_row(line) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if !written {
+            for row in rows.values() {
+                out.push_str(row);
+                out.push('\n');
+            }
+            written = true;
         }
     }
-    rows.insert(plan.id.clone(), row);
-    let mut out = before.join("\n");
-    out.push('\n');
-    for row in rows.values() {
-        out.push_str(row);
-        out.push('\n');
+    if !written {
+        for row in rows.values() {
+            out.push_str(row);
+            out.push('\n');
+        }
     }
-    out.push_str(&after.join("\n"));
-    out.push('\n');
-    std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))
+    out
 }
 
 #[cfg(test)]
@@ -454,5 +463,16 @@ mod tests {
     fn a_failing_baseline_is_an_error() {
         let json = r#"{"outcomes": [{"scenario": "Baseline", "summary": "Failure"}]}"#;
         assert!(tally(json, &Config::default()).unwrap_err().contains("unmutated"));
+    }
+
+    #[test]
+    fn a_recorded_row_replaces_its_challenge_s_row_in_order() {
+        let head = "# T\n\n| id | n |\n| --- | --- |\n";
+        let once = with_row(head, "c04", "| c04 | 1 |");
+        assert_eq!(once, format!("{head}| c04 | 1 |\n"));
+        let twice = with_row(&once, "c01", "| c01 | 2 |");
+        assert_eq!(twice, format!("{head}| c01 | 2 |\n| c04 | 1 |\n"));
+        let again = with_row(&format!("{twice}\nafter\n"), "c04", "| c04 | 3 |");
+        assert_eq!(again, format!("{head}| c01 | 2 |\n| c04 | 3 |\n\nafter\n"));
     }
 }
