@@ -173,7 +173,15 @@ pub(crate) async fn bounded_memory() -> Outcome {
     drive(FLOOD_MEASURED).await;
     let after = harness::memory::live_bytes().unwrap_or(0);
     let taken = flood.taken() - taken_before;
+    let ended = task.is_finished();
     task.abort();
+    // A `heartbeat` that has returned (or panicked) keeps nothing: there is no memory to judge.
+    harness::ensure!(
+        !ended,
+        "a client sent without a pause and never a newline: expected the connection to go on (its \
+         input read and ignored), but `heartbeat` had returned by {}",
+        show(FLOOD_WARM_UP + FLOOD_MEASURED)
+    );
     let grew = after.saturating_sub(before);
     if grew > MEMORY_SLACK {
         fail!(
