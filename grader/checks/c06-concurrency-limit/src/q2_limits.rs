@@ -134,7 +134,9 @@ pub async fn slow_no_block() -> Outcome {
     run_download(&urls, 2).await?;
     let visits = server.visits();
     let Some(slow_answered) = visits.iter().find(|v| v.path == "/slow").and_then(|v| v.answered) else {
-        return fail("with max_run = 2, expected the slow URL (the first) to be requested; it never was");
+        return fail(
+            "with max_run = 2, expected the slow URL (the first) to be requested; download returned without requesting it",
+        );
     };
     let late: Vec<&str> = quick
         .iter()
