@@ -62,8 +62,9 @@ pub fn format_size(bytes: u64) -> String {
 /// - `<url> unknown` when the response has no Content-Length;
 /// - `<url> error: <reason>` when the request failed or the status is not a success.
 ///
-/// A request stops counting against the limit as soon as its response headers have arrived: the
-/// bodies are never read. Returns once every request has ended, however it ended.
+/// The URLs start in the order of `urls`: the first `max_run` at once, then the next one each time
+/// a request ends. A request stops counting against the limit as soon as its response headers have
+/// arrived: the bodies are never read. Returns once every request has ended, however it ended.
 pub async fn download(urls: &[String], max_run: usize, out: &mut impl Write) -> io::Result<()> {
     let client = Client::builder().build().map_err(io::Error::other)?;
     // Twisted's `DeferredSemaphore(maxRun)`. tokio's semaphore is fair (first come, first served),

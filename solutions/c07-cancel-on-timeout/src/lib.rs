@@ -25,9 +25,10 @@ pub fn log_timeout<W: Write>(out: &mut W, result: String, timeout: Duration) -> 
 /// for at most `timeout`.
 ///
 /// - If `inner` finishes first, returns its value; nothing is written, `canceller` is not called and
-///   no timer is left behind.
+///   no timer or task is left behind.
 /// - Otherwise, when `timeout` has passed (not a moment before), `inner` is dropped — cancelled —
-///   and the value `canceller()` produces goes through [`log_timeout`], whose result is returned.
+///   and only then is `canceller()` called; the value it produces goes through [`log_timeout`], whose
+///   result is returned, an `Err` included.
 ///
 /// `inner` is `Send + 'static`, like any future that could run as a task of its own.
 pub async fn with_timeout<F, C, W>(

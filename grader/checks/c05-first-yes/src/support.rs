@@ -1,14 +1,11 @@
-//! What the checks share: the scripted API, reading what was printed, the masked JSON.
+//! What the checks share: the scripted API, reading what was printed, the masked JSON, and what
+//! the learner's Q3 display prints (for Q2's checks to judge modulo it).
 
-use harness::http::{MockHttp, Page};
 use harness::rawhttp::{RawHttp, Reply};
 use harness::serde_json::{Value, json};
+use harness::time::ms;
 use harness::tokio::time::Duration;
 use harness::{Outcome, fail};
-
-pub(crate) fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 /// How long `get_all` or `get_first_yes` may take in a check whose slowest answer takes less.
 pub(crate) const LIMIT: Duration = Duration::from_secs(1);
@@ -18,7 +15,7 @@ pub(crate) fn api_body(answer: &str) -> Value {
     json!({ "answer": answer, "forced": false, "image": format!("https://yesno.wtf/assets/{answer}/1.gif") })
 }
 
-/// One scripted route of the API: an answer after a delay, a 500, or a raw-TCP misbehaviour.
+/// One scripted route of the API: an answer after a delay, a 500, or a misbehaviour.
 #[derive(Clone)]
 pub(crate) enum Route {
     Answer(&'static str, u64),
@@ -29,43 +26,44 @@ pub(crate) enum Route {
     Never,
 }
 
-/// The API: `routes[i]` answers request `i`; returns the servers (keep them alive) and the URLs.
+impl Route {
+    fn reply(&self) -> Reply {
+        match self {
+            Route::Answer(answer, delay) => Reply::json(&api_body(answer)).delay(ms(*delay)),
+            Route::ServerError(delay) => Reply::ok("Internal Server Error")
+                .status(500)
+                .content_type("text/plain")
+                .delay(ms(*delay)),
+            Route::Dropped => Reply::Drop,
+            Route::Never => Reply::Hold,
+        }
+    }
+}
+
+/// The API, on [`RawHttp`]: `routes[i]` answers request `i` (at `/api/<i>`); keep it alive while
+/// the learner's code runs.
 pub(crate) struct Api {
-    _http: MockHttp,
     pub(crate) raw: RawHttp,
     pub(crate) urls: Vec<String>,
 }
 
-pub(crate) async fn api(routes: &[Route]) -> Outcome<Api> {
-    let http = MockHttp::start().await;
-    let raw = RawHttp::start([("/dropped", Reply::Drop), ("/never", Reply::Hold)]).await?;
-    let mut urls = Vec::new();
-    for (i, route) in routes.iter().enumerate() {
-        let path = format!("/api/{i}");
-        let url = match route {
-            Route::Answer(answer, delay) => {
-                let body = api_body(answer).to_string();
-                http.page(&path, Page::new(Some("application/json"), body).delay(ms(*delay)))
-                    .await;
-                http.url(&path)
-            }
-            Route::ServerError(delay) => {
-                let page = Page::new(Some("text/plain"), "Internal Server Error")
-                    .status(500)
-                    .delay(ms(*delay));
-                http.page(&path, page).await;
-                http.url(&path)
-            }
-            Route::Dropped => raw.url("/dropped"),
-            Route::Never => raw.url("/never"),
-        };
-        urls.push(url);
+impl Api {
+    /// The paths of the routes that never answer.
+    pub(crate) fn held(&self, routes: &[Route]) -> Vec<String> {
+        routes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, Route::Never))
+            .map(|(i, _)| format!("/api/{i}"))
+            .collect()
     }
-    Ok(Api {
-        _http: http,
-        raw,
-        urls,
-    })
+}
+
+pub(crate) async fn api(routes: &[Route]) -> Outcome<Api> {
+    let paths: Vec<String> = (0..routes.len()).map(|i| format!("/api/{i}")).collect();
+    let raw = RawHttp::start(paths.iter().zip(routes).map(|(p, r)| (p.as_str(), r.reply()))).await?;
+    let urls = paths.iter().map(|p| raw.url(p)).collect();
+    Ok(Api { raw, urls })
 }
 
 pub(crate) fn describe(routes: &[Route]) -> String {
@@ -144,4 +142,25 @@ pub(crate) fn displayed(error: &challenge::AskError) -> Option<Vec<String>> {
         Ok(Ok(())) => Some(lines(&out)),
         _ => None,
     }
+}
+
+/// A line with every number (`2025`, `0.137`, `1.2e-5`) replaced by `#`: two displays of noes that
+/// differ only in their times and durations read the same.
+pub(crate) fn shape(line: &str) -> String {
+    let mut shaped = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            while chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_digit() || matches!(n, '.' | 'e' | 'E' | '+' | '-'))
+            {
+                chars.next();
+            }
+            shaped.push('#');
+        } else {
+            shaped.push(c);
+        }
+    }
+    shaped
 }

@@ -1,13 +1,9 @@
 //! What Q2's checks share: the servers, the call to `download`, and how its lines are judged.
 
-use challenge::{MAX_RUN, download, gcc_urls};
+use challenge::{MAX_RUN, download, format_size, gcc_urls};
 use harness::rawhttp::{RawHttp, Reply};
 use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, fail};
-
-pub fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 /// How long a call to `download` may take in any check.
 pub const DOWNLOAD_LIMIT: Duration = Duration::from_secs(2);
@@ -91,6 +87,18 @@ pub struct Line {
     pub want: Want,
 }
 
+/// How closely a line is judged. Only `lines-in-order` judges a size line's text; the other checks
+/// judge which kind of line each URL gets (a size, `unknown`, an error), so that a mistake in how a
+/// size is written costs one check, and a mistake of Q1's (`format_size`) none of Q2's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judge {
+    /// A size line is exactly `<url> <size> MB`, the size as the learner's own `format_size`
+    /// writes it (what Q2 promises: "through format_size") or as Python prints it.
+    Text,
+    /// A size line is any line of the URL that is neither `unknown` nor an error.
+    Kind,
+}
+
 impl Line {
     pub fn size(url: &str, bytes: u64) -> Line {
         Line {
@@ -115,36 +123,61 @@ impl Line {
         }
     }
 
-    /// Whether `got` says what this line must say. A size is compared as a number: within 0.01 of
-    /// bytes / 2^20, whatever its format (`1.0`, `1`, `1.00`), which Q1 grades.
-    fn accepts(&self, got: &str) -> bool {
+    /// Whether `got` says what this line must say.
+    fn accepts(&self, got: &str, judge: Judge) -> bool {
         let Some(rest) = got
             .strip_prefix(self.url.as_str())
             .and_then(|r| r.strip_prefix(' '))
         else {
             return false;
         };
-        match self.want {
-            Want::Size(bytes) => rest
-                .strip_suffix(" MB")
-                .and_then(|size| size.parse::<f64>().ok())
-                .is_some_and(|size| (size - mib(bytes)).abs() < 0.01 + 1e-9),
-            Want::Unknown => rest == "unknown",
-            Want::Error => rest
+        let is_error = rest.starts_with("error");
+        match (&self.want, judge) {
+            (Want::Size(bytes), Judge::Text) => {
+                rest == format!("{} MB", python_size(*bytes))
+                    || learner_size(*bytes).is_some_and(|size| rest == format!("{size} MB"))
+            }
+            (Want::Size(_), Judge::Kind) => !rest.trim().is_empty() && rest != "unknown" && !is_error,
+            (Want::Unknown, _) => rest == "unknown",
+            (Want::Error, _) => rest
                 .strip_prefix("error: ")
                 .is_some_and(|reason| !reason.trim().is_empty()),
         }
     }
 }
 
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
+/// How Python prints `round(bytes / 2**20, 2)`: the reference's `format_size`, copied, so that Q2
+/// does not depend on Q1's answer.
+pub fn python_size(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    let rounded: f64 = format!("{mib:.2}").parse().unwrap_or(f64::NAN);
+    format!("{rounded:?}")
 }
 
-/// How Python prints `round(bytes / 2**20, 2)`: the reference's formula, for messages only.
-fn python_size(bytes: u64) -> String {
-    let rounded: f64 = format!("{:.2}", mib(bytes)).parse().unwrap_or(f64::NAN);
-    format!("{rounded:?}")
+/// What the learner's `format_size` (Q1) gives for `bytes`; `None` if it panics.
+pub fn learner_size(bytes: u64) -> Option<String> {
+    std::panic::catch_unwind(|| format_size(bytes)).ok()
+}
+
+/// A note for messages when the learner's `format_size` writes one of `sizes` otherwise than
+/// Python: Q1 grades that, and Q2's checks accept either.
+fn q1_note(sizes: impl IntoIterator<Item = u64>) -> String {
+    let differing: Vec<String> = sizes
+        .into_iter()
+        .filter_map(|bytes| {
+            let theirs = learner_size(bytes)?;
+            let python = python_size(bytes);
+            (theirs != python)
+                .then(|| format!("format_size({bytes}) gives {theirs:?}, Python prints {python:?}"))
+        })
+        .collect();
+    if differing.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n(note: {}; that costs Q1's points, and here a size written either way is accepted)",
+        differing.join(", ")
+    )
 }
 
 fn show(lines: &[String]) -> String {
@@ -157,23 +190,31 @@ fn show(lines: &[String]) -> String {
 
 /// Pairs each expected line with a distinct line of `got` that it accepts; `None` if some line has
 /// no partner or `got` has lines left over.
-fn matching(expected: &[Line], got: &[String]) -> Option<Vec<usize>> {
+fn matching(expected: &[Line], got: &[String], judge: Judge) -> Option<Vec<usize>> {
     let mut used = vec![false; got.len()];
     let mut order = Vec::new();
     for line in expected {
-        let i = (0..got.len()).find(|&i| !used[i] && line.accepts(&got[i]))?;
+        let i = (0..got.len()).find(|&i| !used[i] && line.accepts(&got[i], judge))?;
         used[i] = true;
         order.push(i);
     }
     (got.len() == expected.len()).then_some(order)
 }
 
-fn mismatch(what: &str, expected: &[Line], got: &[String]) -> Outcome {
+fn mismatch(what: &str, expected: &[Line], got: &[String], judge: Judge) -> Outcome {
     let shown: Vec<String> = expected.iter().map(Line::shown).collect();
-    let note = if expected.iter().any(|l| matches!(l.want, Want::Size(_))) {
-        "\n(sizes are compared as numbers here, to within 0.01: how they are written is Q1's business)"
-    } else {
-        ""
+    let sizes = expected.iter().filter_map(|l| match l.want {
+        Want::Size(bytes) => Some(bytes),
+        _ => None,
+    });
+    let note = match judge {
+        Judge::Text => q1_note(sizes),
+        Judge::Kind if expected.iter().any(|l| matches!(l.want, Want::Size(_))) => {
+            "\n(here a size line is only told from `unknown` and `error: …`: how it is written is \
+             judged by `lines-in-order`)"
+                .to_string()
+        }
+        Judge::Kind => String::new(),
     };
     fail(format!(
         "{what}: expected the lines\n{}\ngot\n{}{note}",
@@ -182,13 +223,14 @@ fn mismatch(what: &str, expected: &[Line], got: &[String]) -> Outcome {
     ))
 }
 
-/// The lines of `expected`, in this order.
+/// The lines of `expected`, in this order, each size exactly as `format_size` or Python writes it.
 pub fn expect_lines_in_order(what: &str, expected: &[Line], got: &[String]) -> Outcome {
-    let in_order = got.len() == expected.len() && expected.iter().zip(got).all(|(l, g)| l.accepts(g));
+    let in_order =
+        got.len() == expected.len() && expected.iter().zip(got).all(|(l, g)| l.accepts(g, Judge::Text));
     if in_order {
         return Ok(());
     }
-    if matching(expected, got).is_some() {
+    if matching(expected, got, Judge::Text).is_some() {
         let urls: Vec<&str> = expected.iter().map(|l| l.url.as_str()).collect();
         return fail(format!(
             "{what}: every line is right, but not in the order of `urls`; expected the lines of\n{}\n\
@@ -197,15 +239,15 @@ pub fn expect_lines_in_order(what: &str, expected: &[Line], got: &[String]) -> O
             got.join("\n")
         ));
     }
-    mismatch(what, expected, got)
+    mismatch(what, expected, got, Judge::Text)
 }
 
-/// The lines of `expected`, in any order: for checks about something else than the order, which
-/// `lines-in-order` grades.
+/// The kinds of line of `expected` (a size, `unknown`, an error), in any order: for checks about
+/// something else than the order and the text of a size, which `lines-in-order` grades.
 pub fn expect_lines_any_order(what: &str, expected: &[Line], got: &[String]) -> Outcome {
-    match matching(expected, got) {
+    match matching(expected, got, Judge::Kind) {
         Some(_) => Ok(()),
-        None => mismatch(&format!("{what} (any order here)"), expected, got),
+        None => mismatch(&format!("{what} (any order here)"), expected, got, Judge::Kind),
     }
 }
 

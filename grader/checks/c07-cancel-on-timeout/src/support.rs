@@ -1,28 +1,76 @@
-//! What the checks share: a canceller that notes its calls, a drop guard, and messages.
+//! What the checks share: a canceller that notes its calls, an inner future that notes its drop,
+//! a writer that fails, and messages.
 
 use harness::Failure;
+use harness::time::show;
 use harness::tokio::time::Instant;
-use std::io;
+use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long (virtual time) a check waits for `with_timeout` to return before it gives up on it.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-pub fn millis(ms: u64) -> Duration {
-    Duration::from_millis(ms)
+/// When something happened, measured from a check's start; shared with learner code.
+#[derive(Clone)]
+pub struct Moment {
+    at: Arc<Mutex<Option<Duration>>>,
+    start: Instant,
 }
 
-/// Seconds with millisecond precision, for messages: `1.999 s`.
-pub fn secs(d: Duration) -> String {
-    format!("{} s", d.as_millis() as f64 / 1000.0)
+impl Moment {
+    pub fn new(start: Instant) -> Moment {
+        Moment {
+            at: Arc::default(),
+            start,
+        }
+    }
+
+    /// Notes now (the first time only).
+    pub fn note(&self) {
+        self.at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert(self.start.elapsed());
+    }
+
+    pub fn get(&self) -> Option<Duration> {
+        *self.at.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
-/// A canceller that notes when it was called and produces `value`.
+/// Notes when it is dropped: an inner future that holds one is dropped with it.
+pub struct DropGuard(pub Moment);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        self.0.note();
+    }
+}
+
+/// An inner future that never completes and notes when it is dropped in `dropped`.
+pub fn never_completing(dropped: &Moment) -> impl Future<Output = String> + Send + 'static + use<> {
+    let guard = DropGuard(dropped.clone());
+    async move {
+        let _guard = guard;
+        std::future::pending::<String>().await
+    }
+}
+
+/// One call of a [`Canceller`]: when, and whether the inner future had been dropped by then.
+#[derive(Debug, Clone, Copy)]
+pub struct Call {
+    pub at: Duration,
+    pub inner_dropped: Option<bool>,
+}
+
+/// A canceller that notes when it was called (and, if it watches an inner future, whether that
+/// had been dropped by then), and produces a value.
 #[derive(Clone)]
 pub struct Canceller {
-    calls: Arc<Mutex<Vec<Duration>>>,
+    calls: Arc<Mutex<Vec<Call>>>,
     start: Instant,
+    inner: Option<Moment>,
 }
 
 impl Canceller {
@@ -30,42 +78,62 @@ impl Canceller {
         Canceller {
             calls: Arc::default(),
             start,
+            inner: None,
+        }
+    }
+
+    /// A canceller that also notes whether the inner future that notes its drop in `dropped` had
+    /// been dropped when it was called.
+    pub fn watching(start: Instant, dropped: &Moment) -> Canceller {
+        Canceller {
+            inner: Some(dropped.clone()),
+            ..Canceller::new(start)
         }
     }
 
     pub fn producing(&self, value: &'static str) -> impl FnOnce() -> String + use<> {
-        let calls = self.calls.clone();
-        let start = self.start;
+        let (calls, start, inner) = (self.calls.clone(), self.start, self.inner.clone());
         move || {
-            calls
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(start.elapsed());
+            let call = Call {
+                at: start.elapsed(),
+                inner_dropped: inner.map(|m| m.get().is_some()),
+            };
+            calls.lock().unwrap_or_else(|e| e.into_inner()).push(call);
             value.to_string()
         }
     }
 
-    /// When it was called, in seconds since the start, for messages.
-    pub fn calls(&self) -> Vec<String> {
-        let calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
-        calls.iter().map(|&at| secs(at)).collect()
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// When it was called, for messages: `["2 s"]`.
+    pub fn times(&self) -> Vec<String> {
+        self.calls().iter().map(|c| show(c.at)).collect()
     }
 }
 
-/// Notes when it is dropped: the inner future holds one, so its drop is the future's.
-pub struct DropGuard {
-    pub dropped: Arc<Mutex<Option<Duration>>>,
-    pub start: Instant,
-}
+/// A writer whose every write fails, as standard output does when its reader has gone.
+pub struct BrokenPipe;
 
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        *self.dropped.lock().unwrap_or_else(|e| e.into_inner()) = Some(self.start.elapsed());
+impl Write for BrokenPipe {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "the check's writer is closed",
+        ))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Err(io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "the check's writer is closed",
+        ))
     }
 }
 
-/// `with_timeout` (or the program) had not returned after [`PATIENCE`]; `given_up_at` is when it
-/// should have.
+/// `with_timeout` (or the program) had not returned after [`PATIENCE`]; `at` is when it should
+/// have.
 pub fn not_returned(what: &str, at: &str, output: &str) -> Failure {
     let cause = if output.is_empty() {
         ""
@@ -73,9 +141,9 @@ pub fn not_returned(what: &str, at: &str, output: &str) -> Failure {
         " (it logged the timeout, then went on waiting: for the inner future?)"
     };
     Failure::Fail(format!(
-        "expected {what} to return at {at}; it had not returned after {} s of virtual \
-         time, and it wrote {output:?}{cause}",
-        PATIENCE.as_secs()
+        "expected {what} to return at {at}; it had not returned after {} of virtual time, and it \
+         wrote {output:?}{cause}",
+        show(PATIENCE)
     ))
 }
 

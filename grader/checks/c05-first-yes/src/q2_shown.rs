@@ -4,7 +4,7 @@
 //! What the display itself prints is Q3's answer: these checks first ask the learner's
 //! `display_unexpected_answer` what it prints ([`displayed`]) and judge `get_first_yes` modulo that.
 
-use crate::first_yes::{expect_first, run_first_yes};
+use crate::q2_first_yes::{expect_first, run_first_yes};
 use crate::support::*;
 use challenge::{AskError, ask, client};
 use harness::serde_json::Value;
@@ -26,7 +26,7 @@ pub(crate) fn noes(out: &[String]) -> Vec<Option<String>> {
 pub(crate) async fn errors_skipped() -> Outcome {
     // The dropped connection (request 1) fails at once, the 500 (request 0) after 40 ms: the
     // indexes on `err` must be the requests', not the order of arrival. The yes comes well after.
-    let routes = [Route::ServerError(40), Route::Dropped, Route::Answer("yes", 300)];
+    let routes = [Route::ServerError(40), Route::Dropped, Route::Answer("yes", 150)];
     let api = api(&routes).await?;
     let scenario = describe(&routes);
     let run = run_first_yes(&api, &scenario, LIMIT).await?;
@@ -76,32 +76,31 @@ pub(crate) async fn prints_each_no() -> Outcome {
     let routes = [
         Route::Answer("no", 0),
         Route::Answer("no", 30),
-        Route::Answer("yes", 200),
+        Route::Answer("yes", 120),
     ];
     let api = api(&routes).await?;
     let scenario = describe(&routes);
     let run = run_first_yes(&api, &scenario, LIMIT).await?;
     let before_yes = &run.out[..run.out.len().saturating_sub(1)];
-    let no = masked("no");
-    let shown = displayed(&AskError::UnexpectedAnswer(no.clone())).unwrap_or_default();
-    let display_right = shown.len() == 2
-        && shown[0] == "received a No"
-        && harness::serde_json::from_str::<Value>(&shown[1]).is_ok_and(|v| v == no);
-    let ok = if display_right {
-        noes(before_yes) == [Some("no".to_string()), Some("no".to_string())]
-    } else if let Some(marker) = shown.first() {
-        // Q3's display is not right (that costs Q3): look only for its first line, once per no.
-        before_yes.iter().filter(|l| *l == marker).count() == 2
-    } else {
-        // The display shows nothing for a no: there is nothing to look for.
-        true
+    // What the learner's own display (Q3) prints for a no; the two noes of the run differ from it
+    // only in their times, which `shape` ignores. Whether that display is right is Q3's business.
+    let Some(block) = displayed(&AskError::UnexpectedAnswer(masked("no"))) else {
+        // The display panics or fails: Q3's business, and nothing to look for here.
+        return Ok(());
     };
-    if !ok {
-        return fail(format!(
-            "{scenario}: expected each of the two noes shown with `display_unexpected_answer` \
-             (`received a No` then its JSON) before the yes; get_first_yes printed {:?}",
+    if block.is_empty() {
+        // The display shows nothing for a no: there is nothing to look for.
+        return Ok(());
+    }
+    let expected: Vec<String> = block.iter().chain(&block).map(|l| shape(l)).collect();
+    let got: Vec<String> = before_yes.iter().map(|l| shape(l)).collect();
+    if got != expected {
+        fail!(
+            "{scenario}: expected each of the two noes shown with `display_unexpected_answer` before \
+             the yes, i.e. what your display prints for a no, {block:?}, twice (times aside), then \
+             the yes; get_first_yes printed {:?}",
             run.out
-        ));
+        );
     }
     Ok(())
 }

@@ -1,18 +1,19 @@
-//! Leaks and load on real TCP, through the given `serve`.
+//! Q1 on real TCP, through the given `serve`: no task outlives its connection, and 100 clients at
+//! once.
 //!
 //! Neither check waits for the first `*` on a schedule of its own: `no-leak` tells that the server
-//! took a connection from the tasks alive on the runtime (one per connected client), and
+//! took a connection from the tasks alive on the runtime (one per connected client, [`Tasks`]), and
 //! `hundred-clients` gives each client one whole interval for its first beat. Both fail within
 //! seconds when the server does not accept the clients at all (the harness sees them waiting on the
 //! listener it handed to `serve`).
 
 use challenge::{INTERVAL, serve};
+use harness::tasks::Tasks;
 use harness::tcp::{Client, Server};
-use harness::time::until;
+use harness::time::{ms, show, until};
 use harness::tokio::io::AsyncReadExt;
-use harness::tokio::runtime::{Handle, RuntimeMetrics};
 use harness::tokio::time::{Duration, timeout};
-use harness::{Failure, Outcome, fail, show_bytes};
+use harness::{Failure, Outcome, show_bytes};
 
 /// Connect/disconnect cycles of `no-leak`: `ROUNDS` rounds of `BATCH` clients at once.
 const ROUNDS: usize = 40;
@@ -24,18 +25,7 @@ const TAKE_LIMIT: Duration = Duration::from_secs(2);
 /// How long the tasks of a round may live on after their clients left (real time). A task that
 /// only notices a closed connection when its next write fails lives on until the next tick, 3 s
 /// after its start.
-const LEAK_GRACE: Duration = Duration::from_millis(1500);
-
-/// Polls `done` every millisecond until it holds or `limit` has passed; returns whether it held.
-/// `step` runs before each poll and may fail the wait early.
-async fn wait_for(limit: Duration, mut step: impl FnMut() -> Outcome<bool>) -> Outcome<bool> {
-    let ended = until(limit, || match step() {
-        Ok(false) => None,
-        done_or_failed => Some(done_or_failed),
-    })
-    .await;
-    ended.unwrap_or(Ok(false))
-}
+const LEAK_GRACE: Duration = ms(1500);
 
 /// Reads what is waiting on `client` without blocking (the beats are dropped); fails when the
 /// server has closed the connection.
@@ -43,20 +33,16 @@ fn drain(client: &mut Client, round: usize) -> Outcome {
     let mut buf = [0u8; 64];
     loop {
         match client.stream().try_read(&mut buf) {
-            Ok(0) => {
-                return fail(format!(
-                    "round {round}: expected the server to keep each connection open while its client \
-                     is connected, got the connection closed by the server"
-                ));
-            }
+            Ok(0) => harness::fail!(
+                "round {round}: expected the server to keep each connection open while its client \
+                 is connected, got the connection closed by the server"
+            ),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(()),
-            Err(e) => {
-                return fail(format!(
-                    "round {round}: expected the connection to stay open while its client is \
-                     connected, got {e}"
-                ));
-            }
+            Err(e) => harness::fail!(
+                "round {round}: expected the connection to stay open while its client is connected, \
+                 got {e}"
+            ),
         }
     }
 }
@@ -75,31 +61,33 @@ fn still_waiting(server: &Server) -> String {
 
 pub(crate) async fn no_leak() -> Outcome {
     let server = Server::start(serve).await?;
-    let metrics: RuntimeMetrics = Handle::current().metrics();
-    let baseline = metrics.num_alive_tasks();
+    let tasks = Tasks::now();
     for round in 0..ROUNDS {
         // Every other round leaves abruptly (a reset instead of a clean close).
         let abrupt = round % 2 == 1;
-        let mut clients = Vec::with_capacity(BATCH);
-        for _ in 0..BATCH {
-            clients.push(server.connect().await?);
-        }
+        let mut clients = server.connect_many(BATCH).await?;
         // The server has taken every client once it runs a task for each (`serve` spawns one).
-        let taken = wait_for(TAKE_LIMIT, || {
+        let taken = until(TAKE_LIMIT, || {
             for client in clients.iter_mut() {
-                drain(client, round).map_err(|f| server.explain(f))?;
+                if let Err(failure) = drain(client, round) {
+                    return Some(Err(server.explain(failure)));
+                }
             }
-            Ok(metrics.num_alive_tasks() >= baseline + BATCH)
+            (tasks.extra() >= BATCH).then_some(Ok(()))
         })
-        .await?;
-        if !taken {
-            return Err(server.explain(Failure::Fail(format!(
-                "round {round}: expected a task running `heartbeat` for each of {BATCH} connected \
-                 clients, got {} after {} s{}",
-                metrics.num_alive_tasks().saturating_sub(baseline),
-                TAKE_LIMIT.as_secs(),
-                still_waiting(&server)
-            ))));
+        .await;
+        match taken {
+            Some(Ok(())) => {}
+            Some(Err(failure)) => return Err(failure),
+            None => {
+                return Err(server.explain(Failure::Fail(format!(
+                    "round {round}: expected a task running `heartbeat` for each of {BATCH} connected \
+                     clients, got {} after {}{}",
+                    tasks.extra(),
+                    show(TAKE_LIMIT),
+                    still_waiting(&server)
+                ))));
+            }
         }
         for mut client in clients {
             if abrupt {
@@ -109,20 +97,18 @@ pub(crate) async fn no_leak() -> Outcome {
                 let _ = client.shutdown_write().await;
             }
         }
-        let ended = wait_for(LEAK_GRACE, || Ok(metrics.num_alive_tasks() <= baseline)).await?;
-        if !ended {
+        if let Err(left) = tasks.gone_within(LEAK_GRACE).await {
             let how = if abrupt {
                 "reset their connections"
             } else {
                 "closed their connections"
             };
-            return fail(format!(
-                "round {round}: {BATCH} clients {how}; expected their tasks to end at once, got {} \
-                 still alive {} s later: a connection's task must end as soon as a read gives \
-                 `Ok(0)` or an error, and take its timer with it",
-                metrics.num_alive_tasks().saturating_sub(baseline),
-                LEAK_GRACE.as_secs_f64()
-            ));
+            harness::fail!(
+                "round {round}: {BATCH} clients {how}; expected their tasks to end at once, got {left} \
+                 still alive {} later: a connection's task must end as soon as a read gives `Ok(0)` \
+                 or an error, and take its timer with it",
+                show(LEAK_GRACE)
+            );
         }
     }
     Ok(())
@@ -130,18 +116,18 @@ pub(crate) async fn no_leak() -> Outcome {
 
 pub(crate) async fn hundred_clients() -> Outcome {
     let server = Server::start(serve).await?;
-    let mut clients = Vec::with_capacity(100);
-    for _ in 0..100 {
-        clients.push(server.connect().await?);
-    }
+    let mut clients = server.connect_many(100).await?;
     // A client the server has not accepted cannot beat: that is known long before a beat is due.
-    let accepted = wait_for(TAKE_LIMIT, || Ok(server.waiting().is_none_or(|n| n == 0))).await?;
-    if !accepted {
+    let accepted = until(TAKE_LIMIT, || {
+        server.waiting().is_none_or(|n| n == 0).then_some(())
+    })
+    .await;
+    if accepted.is_none() {
         return Err(server.explain(Failure::Fail(format!(
             "expected the server to accept the 100 clients connected at once, got {} of them still \
-             waiting to be accepted after {} s",
+             waiting to be accepted after {}",
             server.waiting().unwrap_or_default(),
-            TAKE_LIMIT.as_secs()
+            show(TAKE_LIMIT)
         ))));
     }
     // All 100 stay connected while each waits for a beat: one interval, and a second to spare.
@@ -159,7 +145,7 @@ pub(crate) async fn hundred_clients() -> Outcome {
             Ok(Ok(byte)) if byte.is_empty() => "the connection closed".to_string(),
             Ok(Ok(byte)) => show_bytes(&byte),
             Ok(Err(e)) => format!("the connection failed: {e}"),
-            Err(_) => format!("nothing within {} s", wait.as_secs()),
+            Err(_) => format!("nothing within {}", show(wait)),
         };
         return Err(server.explain(Failure::Fail(format!(
             "client {i} of 100 connected at once: expected a `*`, got {problem}"

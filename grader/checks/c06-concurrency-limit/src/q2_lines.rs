@@ -1,12 +1,13 @@
-//! Q2, the lines: their order, and what failed requests, bad statuses, missing lengths and
-//! unread bodies print.
+//! Q2, the lines: their order and text, and what failed requests (with their reasons), bad
+//! statuses, missing lengths and unread bodies print.
 
 use crate::support::{
     DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order, gcc_paths,
-    gcc_server, ms, run_download,
+    gcc_server, run_download,
 };
 use challenge::{download, gcc_urls};
 use harness::rawhttp::{RawHttp, Reply};
+use harness::time::ms;
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
@@ -25,7 +26,7 @@ fn gcc_lines(urls: &[String]) -> Vec<Line> {
 pub async fn lines_in_order() -> Outcome {
     // Every request in flight at once, the first answered last (210 ms, 180 ms, … 30 ms): the
     // responses arrive in the reverse of the input order, and the lines must still follow the input.
-    let (_server, urls) = gcc_server(|i| ms(30 * (7 - i as u64))).await?;
+    let (_server, urls) = gcc_server(|i| ms(20 * (7 - i as u64))).await?;
     let lines = run_download(&urls, 7).await?;
     expect_lines_in_order(
         "responses arriving in reverse order, max_run = 7",
@@ -237,4 +238,51 @@ pub async fn body_unread() -> Outcome {
         &expected,
         &lines,
     )
+}
+
+pub async fn error_reason() -> Outcome {
+    // Three failures with known causes: a refused connection, a 404 and a 500. The reason is what
+    // the given `reason(e)` writes: the causes, and no URL (the line starts with it already).
+    let server = RawHttp::start([
+        ("/ok.tar.gz", Reply::sized(1_048_576)),
+        ("/broken.tar.gz", Reply::sized(2_000).status(500)),
+    ])
+    .await?;
+    // `/missing.tar.gz` has no route: a 404.
+    let urls = vec![
+        refused_url("/refused.tar.gz").await?,
+        server.url("/missing.tar.gz"),
+        server.url("/ok.tar.gz"),
+        server.url("/broken.tar.gz"),
+    ];
+    let Ok(lines) = run_download(&urls, 2).await else {
+        // No lines at all (an error returned, or no return): `error-terminates`' business.
+        return Ok(());
+    };
+    // What each error's reason must mention, as `reason(e)` writes it.
+    let causes = [(0, "refused"), (1, "404"), (3, "500")];
+    for (i, cause) in causes {
+        let url = &urls[i];
+        let Some(reason) = lines.iter().find_map(|l| {
+            l.strip_prefix(url.as_str())
+                .and_then(|r| r.strip_prefix(" error: "))
+        }) else {
+            // No error line at all is `error-terminates`' and `status-error`'s business.
+            continue;
+        };
+        let repeats_url = reason.contains(url.as_str()) || reason.contains(url.trim_start_matches("http://"));
+        if repeats_url || !reason.to_lowercase().contains(cause) {
+            fail!(
+                "the line of {url}: expected `{url} error: <reason>`, the reason as the given \
+                 `reason(e)` writes it (the causes, such as `{cause}`, and not the URL again), got \
+                 `{url} error: {reason}`{}",
+                if repeats_url {
+                    " (is it the error's own Display, `{e}`, which repeats the URL and leaves the causes out?)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@ use crate::support::*;
 use challenge::{AskError, get_all};
 use harness::rawhttp::{RawHttp, Reply};
 use harness::serde_json::{Value, json};
+use harness::time::ms;
 use harness::tokio::time::timeout;
 use harness::{Failure, Outcome, fail};
 

@@ -1,8 +1,9 @@
-//! When the timeout fires, and what it writes and returns: the program's two lines, the default
-//! 2 s, and timeouts that are not whole seconds.
+//! Q1, when the timeout fires, and what it writes and returns: the program's two lines, the
+//! default 2 s, timeouts that are not whole seconds, and a log line that cannot be written.
 
-use crate::support::{Canceller, PATIENCE, millis, not_returned, secs, write_failed};
+use crate::support::{BrokenPipe, Canceller, PATIENCE, not_returned, write_failed};
 use challenge::{MESSAGE, TIMEOUT, program, with_timeout};
+use harness::time::{ms, show};
 use harness::tokio::time::{Instant, sleep_until, timeout};
 use harness::tokio::{self};
 use harness::{Outcome, SharedBuffer, fail};
@@ -41,8 +42,8 @@ pub async fn fires_at_two_seconds() -> Outcome {
 }
 
 pub async fn other_timeouts() -> Outcome {
-    expect_gives_up_at(millis(350)).await?;
-    expect_gives_up_at(millis(2500)).await
+    expect_gives_up_at(ms(350)).await?;
+    expect_gives_up_at(ms(2500)).await
 }
 
 /// A likely cause when the timeout fired at `at` instead of `limit`, if the numbers point to one.
@@ -74,18 +75,18 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
         );
         (timeout(PATIENCE, result).await, start.elapsed())
     };
-    let just_before = limit - millis(1);
+    let just_before = limit - ms(1);
     let probe = async {
         sleep_until(start + just_before).await;
-        (out.text(), canceller.calls())
+        (out.text(), canceller.times())
     };
     let ((result, returned_at), (early_output, early_calls)) = tokio::join!(call, probe);
     let returned = result.is_ok();
     if !early_output.is_empty() {
         return fail(format!(
             "the timeout is {}, but at {} it had already fired: {early_output:?} was written{}",
-            secs(limit),
-            secs(just_before),
+            show(limit),
+            show(just_before),
             if returned { cause(limit, returned_at) } else { "" }
         ));
     }
@@ -93,7 +94,7 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
         return fail(format!(
             "the timeout is {}, but the canceller was called at {early_calls:?}, before the time was up: \
              expected it to be called only once the timeout has passed",
-            secs(limit)
+            show(limit)
         ));
     }
     let value = match result {
@@ -101,17 +102,17 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
             return Err(not_returned(
                 &format!(
                     "with_timeout (inner future never completes, timeout {})",
-                    secs(limit)
+                    show(limit)
                 ),
-                &secs(limit),
+                &show(limit),
                 &out.text(),
             ));
         }
         Ok(Err(e)) => return Err(write_failed(e)),
         Ok(Ok(value)) => value,
     };
-    let calls = canceller.calls();
-    if calls != [secs(limit)] {
+    let calls = canceller.times();
+    if calls != [show(limit)] {
         let why = if calls.len() == 1 {
             cause(limit, returned_at)
         } else {
@@ -119,8 +120,8 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
         };
         return fail(format!(
             "with a timeout of {}, expected the canceller to be called once, at {}; it was called at {calls:?}{why}",
-            secs(limit),
-            secs(limit)
+            show(limit),
+            show(limit)
         ));
     }
     let expected_output = format!(
@@ -131,7 +132,7 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
         return fail(format!(
             "with a timeout of {} and a canceller producing \"cancelled by the check\", expected {expected_output:?} \
              to be written, got {:?}",
-            secs(limit),
+            show(limit),
             out.text()
         ));
     }
@@ -144,10 +145,36 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
     if returned_at.as_millis() != limit.as_millis() {
         return fail(format!(
             "with a timeout of {}, expected with_timeout to return at {}, it returned at {}",
-            secs(limit),
-            secs(limit),
-            secs(returned_at)
+            show(limit),
+            show(limit),
+            show(returned_at)
         ));
     }
     Ok(())
+}
+
+pub async fn log_error() -> Outcome {
+    // The log line cannot be written: `log_timeout` returns the error, and so must `with_timeout`.
+    let start = Instant::now();
+    let canceller = Canceller::new(start);
+    let mut out = BrokenPipe;
+    let call = with_timeout(
+        std::future::pending::<String>(),
+        TIMEOUT,
+        canceller.producing("cancelled by the check"),
+        &mut out,
+    );
+    match timeout(PATIENCE, call).await {
+        Err(_) => Err(not_returned(
+            "with_timeout (inner future never completes, a writer that fails)",
+            "2 s",
+            "",
+        )),
+        Ok(Err(_)) => Ok(()),
+        Ok(Ok(value)) => fail!(
+            "with a writer whose every write fails, the log line cannot be written and log_timeout \
+             returns that error; expected with_timeout to return it (what log_timeout returns), \
+             got Ok({value:?})"
+        ),
+    }
 }
