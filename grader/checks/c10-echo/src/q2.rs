@@ -1,0 +1,344 @@
+//! Q2's client against servers of the check's own: one that echoes in two pieces (the second
+//! 100 ms later, splitting a two-byte character), one that reads a long message only after a
+//! pause, through a small receive buffer (so that one `write` cannot take it all), and one that
+//! closes halfway through the echo.
+
+use crate::support::{expect_field, random_bytes, show_events, starting_with};
+use challenge::client::run;
+use harness::time::{ms, show};
+use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use harness::tokio::net::{TcpListener, TcpSocket, TcpStream};
+use harness::tokio::task::JoinHandle;
+use harness::tokio::time::{sleep, timeout};
+use harness::{Failure, Outcome, bytes_differ, fail, show_bytes};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The message the checks send: not the default, and with a character of two bytes, split by the
+/// server's two pieces.
+const MESSAGE: &str = "Echo, échö!";
+
+/// How long the check's server waits between the two pieces of its echo (real time).
+const GAP: Duration = ms(100);
+
+/// The long message: more than a socket's send buffer can take in one `write` (4 MiB at most on
+/// Linux by default), ASCII.
+const LONG: usize = 5 * 1024 * 1024;
+
+/// How long `run` may take with one exchange.
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// What the check's server saw of its one client.
+struct Seen {
+    /// Everything the client sent until it closed.
+    received: Vec<u8>,
+    /// Whether the client closed before the second piece of the echo was due.
+    closed_early: bool,
+    /// Whether the client closed its side after the echo (within 2 s).
+    closed: bool,
+}
+
+type Served = JoinHandle<std::io::Result<Seen>>;
+
+/// A listener on `127.0.0.1:0` with a small receive buffer, and its address.
+fn listen(receive_buffer: Option<u32>) -> Outcome<(TcpListener, SocketAddr)> {
+    let bound = (|| {
+        let socket = TcpSocket::new_v4()?;
+        if let Some(size) = receive_buffer {
+            socket.set_recv_buffer_size(size)?;
+        }
+        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let listener = socket.listen(16)?;
+        let addr = listener.local_addr()?;
+        Ok::<_, std::io::Error>((listener, addr))
+    })();
+    bound.map_err(|e| Failure::Fail(format!("the check could not listen on 127.0.0.1:0: {e}")))
+}
+
+/// Reads until the client closes (or 2 s pass); whether it did.
+async fn until_closed(stream: &mut TcpStream, received: &mut Vec<u8>) -> bool {
+    let mut more = [0u8; 4096];
+    loop {
+        match timeout(Duration::from_secs(2), stream.read(&mut more)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(n)) => received.extend_from_slice(&more[..n]),
+            Err(_) => return false,
+        }
+    }
+}
+
+/// A server for one client: reads `expected` bytes, echoes the first 7, waits [`GAP`] (or until
+/// the client closes), echoes the rest, then reads until the client closes.
+fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
+    let (listener, addr) = listen(None)?;
+    let task = harness::tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await?;
+        let mut received = vec![0u8; expected];
+        stream.read_exact(&mut received).await?;
+        let split = 7.min(expected);
+        stream.write_all(&received[..split]).await?;
+        let mut more = [0u8; 256];
+        let mut closed_early = false;
+        harness::tokio::select! {
+            read = stream.read(&mut more) => match read {
+                Ok(0) | Err(_) => closed_early = true,
+                Ok(n) => received.extend_from_slice(&more[..n]),
+            },
+            () = sleep(GAP) => {}
+        }
+        let mut closed = closed_early;
+        if !closed_early {
+            stream.write_all(&received[split..expected]).await?;
+            closed = until_closed(&mut stream, &mut received).await;
+        }
+        Ok(Seen {
+            received,
+            closed_early,
+            closed,
+        })
+    });
+    Ok((addr, task))
+}
+
+/// A server that reads nothing for [`GAP`], through a small receive buffer, so that the client's
+/// first write cannot take the whole long message; then reads until it has `expected` bytes or
+/// none come for 300 ms, echoes what it got and closes.
+fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
+    let (listener, addr) = listen(None)?;
+    let task = harness::tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await?;
+        sleep(GAP).await;
+        let mut received = Vec::with_capacity(expected);
+        let mut buf = vec![0u8; 64 * 1024];
+        while received.len() < expected {
+            match timeout(ms(300), stream.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
+                Ok(Ok(n)) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+        stream.write_all(&received).await?;
+        let _ = stream.shutdown().await;
+        let mut rest = Vec::new();
+        let closed = until_closed(&mut stream, &mut rest).await;
+        Ok(Seen {
+            received,
+            closed_early: false,
+            closed,
+        })
+    });
+    Ok((addr, task))
+}
+
+/// A server that reads the message, echoes its first 7 bytes and closes the connection.
+fn closes_halfway(expected: usize) -> Outcome<(SocketAddr, Served)> {
+    let (listener, addr) = listen(None)?;
+    let task = harness::tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await?;
+        let mut received = vec![0u8; expected];
+        stream.read_exact(&mut received).await?;
+        stream.write_all(&received[..7.min(expected)]).await?;
+        Ok(Seen {
+            received,
+            closed_early: false,
+            closed: true,
+        })
+    });
+    Ok((addr, task))
+}
+
+/// Runs the client against a server and returns what it returned and what the server saw.
+async fn exchange(
+    message: &str,
+    (addr, server): (SocketAddr, Served),
+) -> Outcome<(std::io::Result<Vec<u8>>, Seen)> {
+    let Ok(returned) = timeout(LIMIT, run(addr, message)).await else {
+        return Err(Failure::Timeout(format!(
+            "expected `run` to return within {}, got it still running",
+            show(LIMIT)
+        )));
+    };
+    let seen = match timeout(Duration::from_secs(3), server).await {
+        Ok(Ok(Ok(seen))) => seen,
+        Ok(Ok(Err(e))) => fail!("the check's server failed: {e} (`run` returned {returned:?})"),
+        Ok(Err(e)) => fail!("the check's server failed: {e}"),
+        Err(_) => fail!("the check's server did not finish within 3 s after `run` returned"),
+    };
+    Ok((returned, seen))
+}
+
+/// The two-piece echo (the message as it is, the whole echo, then close), the long message (all
+/// of it sent), and a server that closes halfway (an error, not a part).
+pub(crate) async fn echo() -> Outcome {
+    // Random letters, 4093 of them (a prime) over and over: cheap to make, and no two pieces
+    // of a wrong answer line up by chance.
+    let letters: String = random_bytes(7, 4093)
+        .into_iter()
+        .map(|b| char::from(b'a' + b % 26))
+        .collect();
+    let mut long = letters.repeat(LONG / letters.len() + 1);
+    long.truncate(LONG);
+    let (two, big, half) = harness::tokio::join!(
+        async { exchange(MESSAGE, echo_in_two_pieces(MESSAGE.len())?).await },
+        async { exchange(&long, slow_reader(long.len())?).await },
+        async { exchange(MESSAGE, closes_halfway(MESSAGE.len())?).await },
+    );
+
+    let (returned, seen) = two?;
+    let returned = match returned {
+        Ok(bytes) => bytes,
+        Err(e) => fail!(
+            "expected `run` to return the echo of {}, got Err({e})",
+            show_bytes(MESSAGE.as_bytes())
+        ),
+    };
+    if seen.closed_early {
+        fail!(
+            "the server echoed the first 7 of {} bytes, then the client closed without waiting for \
+             the rest (it returned {}): TCP is a byte stream, read until the whole echo is in",
+            MESSAGE.len(),
+            show_bytes(&returned)
+        );
+    }
+    if seen.received != MESSAGE.as_bytes() {
+        fail!(
+            "expected the client to send exactly {} and nothing more, got {}",
+            show_bytes(MESSAGE.as_bytes()),
+            show_bytes(&seen.received)
+        );
+    }
+    if returned != MESSAGE.as_bytes() {
+        fail!(
+            "expected `run` to return the echo {}, got {}",
+            show_bytes(MESSAGE.as_bytes()),
+            show_bytes(&returned)
+        );
+    }
+    if !seen.closed {
+        fail!(
+            "expected the client to close the connection after the echo, got it still open 2 s after `run` returned"
+        );
+    }
+
+    let (returned, seen) = big?;
+    if seen.received.len() < LONG {
+        fail!(
+            "a message of {LONG} bytes (5 MiB): the server got only {} of them, then nothing for \
+             300 ms: send the message whole (`write_all`; one `write` takes only what the socket \
+             has room for)",
+            seen.received.len()
+        );
+    }
+    match returned {
+        Ok(bytes) if bytes == long.as_bytes() => {}
+        Ok(bytes) => fail!(
+            "the echo of a 5 MiB message: {}",
+            bytes_differ(long.as_bytes(), &bytes)
+        ),
+        Err(e) => fail!("expected `run` to return the echo of a 5 MiB message, got Err({e})"),
+    }
+
+    let (returned, _) = half?;
+    match returned {
+        Err(_) => Ok(()),
+        Ok(bytes) => fail!(
+            "the server echoed the first 7 of {} bytes, then closed the connection: expected `run` \
+             to return an error (the echo is not all there), got Ok({})",
+            MESSAGE.len(),
+            show_bytes(&bytes)
+        ),
+    }
+}
+
+pub(crate) async fn logs() -> Outcome {
+    let logs = harness::logs::capture()?;
+    let (returned, _) = exchange(MESSAGE, echo_in_two_pieces(MESSAGE.len())?).await?;
+    if let Err(e) = returned {
+        fail!(
+            "expected `run` to return the echo, got Err({e}); the logs: {}",
+            logs.summary()
+        );
+    }
+    let events = logs.events();
+    let position = |message: &str| events.iter().position(|e| e.message == message);
+    let data = format!("Data received {MESSAGE}");
+    let order = ["Started to connect.", "Connected.", data.as_str()];
+    let mut last = None;
+    for message in order {
+        let Some(at) = position(message) else {
+            fail!(
+                "expected the log events {order:?} in this order, {message:?} missing; got {}",
+                logs.summary()
+            );
+        };
+        if events[at].level != harness::tracing::Level::INFO {
+            fail!("expected {message:?} at INFO, got {}", events[at]);
+        }
+        if last.is_some_and(|last| at < last) {
+            fail!(
+                "expected the log events {order:?} in this order, got {message:?} earlier; all: {}",
+                logs.summary()
+            );
+        }
+        last = Some(at);
+    }
+    let data_events = starting_with(&logs, "Data received");
+    if data_events.len() != 1 {
+        fail!(
+            "expected one `Data received <text>` once the whole echo is in (it came in two \
+             pieces), got {}: {}",
+            data_events.len(),
+            show_events(&data_events)
+        );
+    }
+    expect_field(&data_events[0], "text", MESSAGE)
+}
+
+pub(crate) async fn refused() -> Outcome {
+    // A port that nobody listens on: bound, then let go.
+    let addr = match TcpListener::bind("127.0.0.1:0")
+        .await
+        .and_then(|l| l.local_addr())
+    {
+        Ok(addr) => addr,
+        Err(e) => fail!("the check could not bind 127.0.0.1:0: {e}"),
+    };
+    let expected_error = match TcpStream::connect(addr).await {
+        Err(e) => e.to_string(),
+        Ok(_) => fail!("the check found a server on {addr}: try again"),
+    };
+    let logs = harness::logs::capture()?;
+    let error = match timeout(Duration::from_secs(2), run(addr, MESSAGE)).await {
+        Ok(Err(e)) => e,
+        Ok(Ok(bytes)) => fail!(
+            "nobody listens on {addr}: expected `run` to return the error, got Ok({})",
+            show_bytes(&bytes)
+        ),
+        Err(_) => fail!(
+            "nobody listens on {addr}: expected `run` to return the error at once, got it still \
+             running 2 s later"
+        ),
+    };
+    if error.to_string() != expected_error {
+        fail!(
+            "nobody listens on {addr}: expected `run` to return the connect error \
+             ({expected_error:?}), got {error:?}"
+        );
+    }
+    let expected = format!("Connection failed. Reason: {expected_error}");
+    let failed = starting_with(&logs, "Connection failed");
+    match failed.as_slice() {
+        [event] if event.message == expected => expect_field(event, "reason", &expected_error)?,
+        [] => fail!(
+            "nobody listens on {addr}: expected the log event {expected:?}, got {}",
+            logs.summary()
+        ),
+        other => fail!(
+            "nobody listens on {addr}: expected one log event {expected:?}, got {}",
+            show_events(other)
+        ),
+    }
+    if let Some(connected) = logs.events().iter().find(|e| e.message == "Connected.") {
+        fail!("nobody listens on {addr}: expected no `Connected.`, got {connected}");
+    }
+    Ok(())
+}
