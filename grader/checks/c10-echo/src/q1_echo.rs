@@ -110,13 +110,13 @@ pub(crate) async fn all_bytes() -> Outcome {
     )
 }
 
-/// 1 MiB written in odd-sized pieces while the echo is read at the same time; reads of up to 64
-/// bytes and writes of up to 48 on `echo`'s side.
+/// 1 MiB written in odd-sized pieces while the echo is read at the same time; reads of up to 256
+/// bytes and writes of up to 200 on `echo`'s side.
 pub(crate) async fn random_mib() -> Outcome {
     const SIZE: usize = 1024 * 1024;
     const SEED: u64 = 1;
     let (mut client, learner) = duplex(PIPE);
-    let _task = harness::tokio::spawn(echo(medium(learner, SEED)));
+    let _task = harness::tokio::spawn(echo(chopped(learner, SEED, 256, 200)));
     let data = random_bytes(SEED, SIZE);
     let (mut reader, mut writer) = harness::tokio::io::split(&mut client);
     let write = async {
