@@ -89,12 +89,13 @@ async fn ended(task: JoinHandle<io::Result<()>>, when: &str) -> Outcome<io::Resu
     }
 }
 
-/// Every byte value, eight times over, through reads of 1–7 bytes and writes that take 1–5: the
+/// Every byte value, eight times over and three more, through reads of 1–7 bytes and writes that take 1–5: the
 /// echo must come back whole while the connection is still open.
 pub(crate) async fn all_bytes() -> Outcome {
     const SEED: u64 = 256;
     let (mut client, _task) = start_chopped(SEED);
-    let sent: Vec<u8> = (0..=255u8).cycle().take(256 * 8).collect();
+    // Not a multiple of any buffer size: an `echo` that waits for whole chunks shows.
+    let sent: Vec<u8> = (0..=255u8).cycle().take(256 * 8 + 3).collect();
     if timeout(STEP, client.write_all(&sent)).await.is_err() {
         fail!(
             "could not send 2 KiB to `echo` within {} s (virtual): is it reading?",
@@ -103,7 +104,9 @@ pub(crate) async fn all_bytes() -> Outcome {
     }
     let (got, ended) = read_up_to(&mut client, sent.len()).await;
     whole_echo(
-        &format!("all 256 byte values, 8 times, through reads and writes cut small (seed {SEED})"),
+        &format!(
+            "all 256 byte values, 8 times and 3 more bytes, through reads and writes cut small (seed {SEED})"
+        ),
         &sent,
         &got,
         ended,

@@ -1,13 +1,13 @@
 //! Q2's client against servers of the check's own: one that echoes in two pieces (the second
 //! 100 ms later, splitting a two-byte character), one that reads a long message only after a
-//! pause, through a small receive buffer (so that one `write` cannot take it all), and one that
+//! pause (so that one `write` cannot take it all) and sends it back in upper case, and one that
 //! closes halfway through the echo.
 
 use crate::support::{expect_field, random_bytes, show_events, starting_with};
 use challenge::client::run;
 use harness::time::{ms, show};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
-use harness::tokio::net::{TcpListener, TcpSocket, TcpStream};
+use harness::tokio::net::{TcpListener, TcpStream};
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{sleep, timeout};
 use harness::{Failure, Outcome, bytes_differ, fail, show_bytes};
@@ -40,19 +40,16 @@ struct Seen {
 
 type Served = JoinHandle<std::io::Result<Seen>>;
 
-/// A listener on `127.0.0.1:0` with a small receive buffer, and its address.
-fn listen(receive_buffer: Option<u32>) -> Outcome<(TcpListener, SocketAddr)> {
-    let bound = (|| {
-        let socket = TcpSocket::new_v4()?;
-        if let Some(size) = receive_buffer {
-            socket.set_recv_buffer_size(size)?;
-        }
-        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
-        let listener = socket.listen(16)?;
+/// A listener on `127.0.0.1:0`, and its address.
+async fn listen() -> Outcome<(TcpListener, SocketAddr)> {
+    let bound = async {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         Ok::<_, std::io::Error>((listener, addr))
-    })();
-    bound.map_err(|e| Failure::Fail(format!("the check could not listen on 127.0.0.1:0: {e}")))
+    };
+    bound
+        .await
+        .map_err(|e| Failure::Fail(format!("the check could not listen on 127.0.0.1:0: {e}")))
 }
 
 /// Reads until the client closes (or 2 s pass); whether it did.
@@ -69,8 +66,8 @@ async fn until_closed(stream: &mut TcpStream, received: &mut Vec<u8>) -> bool {
 
 /// A server for one client: reads `expected` bytes, echoes the first 7, waits [`GAP`] (or until
 /// the client closes), echoes the rest, then reads until the client closes.
-fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
-    let (listener, addr) = listen(None)?;
+async fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
+    let (listener, addr) = listen().await?;
     let task = harness::tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await?;
         let mut received = vec![0u8; expected];
@@ -100,11 +97,12 @@ fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
     Ok((addr, task))
 }
 
-/// A server that reads nothing for [`GAP`], through a small receive buffer, so that the client's
-/// first write cannot take the whole long message; then reads until it has `expected` bytes or
-/// none come for 300 ms, echoes what it got and closes.
-fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
-    let (listener, addr) = listen(None)?;
+/// A server that reads nothing for [`GAP`], so that the client's first write cannot take the
+/// whole long message (it fills the socket's buffers); then reads until it has `expected` bytes or
+/// none come for 300 ms, sends back what it got in upper case (the bytes that come back are what
+/// the client returns, whatever it sent), and closes.
+async fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
+    let (listener, addr) = listen().await?;
     let task = harness::tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await?;
         sleep(GAP).await;
@@ -116,7 +114,7 @@ fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
                 Ok(Ok(n)) => received.extend_from_slice(&buf[..n]),
             }
         }
-        stream.write_all(&received).await?;
+        stream.write_all(&received.to_ascii_uppercase()).await?;
         let _ = stream.shutdown().await;
         let mut rest = Vec::new();
         let closed = until_closed(&mut stream, &mut rest).await;
@@ -130,8 +128,8 @@ fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
 }
 
 /// A server that reads the message, echoes its first 7 bytes and closes the connection.
-fn closes_halfway(expected: usize) -> Outcome<(SocketAddr, Served)> {
-    let (listener, addr) = listen(None)?;
+async fn closes_halfway(expected: usize) -> Outcome<(SocketAddr, Served)> {
+    let (listener, addr) = listen().await?;
     let task = harness::tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await?;
         let mut received = vec![0u8; expected];
@@ -178,9 +176,9 @@ pub(crate) async fn echo() -> Outcome {
     let mut long = letters.repeat(LONG / letters.len() + 1);
     long.truncate(LONG);
     let (two, big, half) = harness::tokio::join!(
-        async { exchange(MESSAGE, echo_in_two_pieces(MESSAGE.len())?).await },
-        async { exchange(&long, slow_reader(long.len())?).await },
-        async { exchange(MESSAGE, closes_halfway(MESSAGE.len())?).await },
+        async { exchange(MESSAGE, echo_in_two_pieces(MESSAGE.len()).await?).await },
+        async { exchange(&long, slow_reader(long.len()).await?).await },
+        async { exchange(MESSAGE, closes_halfway(MESSAGE.len()).await?).await },
     );
 
     let (returned, seen) = two?;
@@ -228,11 +226,16 @@ pub(crate) async fn echo() -> Outcome {
             seen.received.len()
         );
     }
+    let upper = long.to_ascii_uppercase();
     match returned {
-        Ok(bytes) if bytes == long.as_bytes() => {}
+        Ok(bytes) if bytes == upper.as_bytes() => {}
+        Ok(bytes) if bytes == long.as_bytes() => fail!(
+            "the server sent a 5 MiB message back in upper case: expected `run` to return the bytes \
+             that came back, got the message it sent"
+        ),
         Ok(bytes) => fail!(
-            "the echo of a 5 MiB message: {}",
-            bytes_differ(long.as_bytes(), &bytes)
+            "the 5 MiB that came back (the message in upper case): {}",
+            bytes_differ(upper.as_bytes(), &bytes)
         ),
         Err(e) => fail!("expected `run` to return the echo of a 5 MiB message, got Err({e})"),
     }
@@ -251,7 +254,7 @@ pub(crate) async fn echo() -> Outcome {
 
 pub(crate) async fn logs() -> Outcome {
     let logs = harness::logs::capture()?;
-    let (returned, _) = exchange(MESSAGE, echo_in_two_pieces(MESSAGE.len())?).await?;
+    let (returned, _) = exchange(MESSAGE, echo_in_two_pieces(MESSAGE.len()).await?).await?;
     if let Err(e) = returned {
         fail!(
             "expected `run` to return the echo, got Err({e}); the logs: {}",
@@ -337,8 +340,18 @@ pub(crate) async fn refused() -> Outcome {
             show_events(other)
         ),
     }
-    if let Some(connected) = logs.events().iter().find(|e| e.message == "Connected.") {
+    let events = logs.events();
+    if let Some(connected) = events.iter().find(|e| e.message == "Connected.") {
         fail!("nobody listens on {addr}: expected no `Connected.`, got {connected}");
     }
-    Ok(())
+    let started = events.iter().position(|e| e.message == "Started to connect.");
+    let failed = events.iter().position(|e| e.message == expected);
+    match (started, failed) {
+        (Some(s), Some(f)) if s < f => Ok(()),
+        _ => fail!(
+            "nobody listens on {addr}: expected `Started to connect.` (before connecting), then \
+             {expected:?}, got {}",
+            show_events(&events)
+        ),
+    }
 }
