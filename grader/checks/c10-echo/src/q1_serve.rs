@@ -132,8 +132,9 @@ pub(crate) async fn shutdown() -> Outcome {
         ensure!(
             start.elapsed() < Duration::from_secs(2),
             "expected `serve` to return as soon as the last open connection ended ({} after the \
-             signal, within its grace period), got it still running: does it wait for the grace \
-             period to pass even when every connection is done?",
+             signal, within its grace period), got it still running 2 s (real time) later, the \
+             clock held there: does it wait for the grace period to pass even when every \
+             connection is done?",
             show(GRACE_SEEN)
         );
         harness::tokio::task::yield_now().await;

@@ -1,5 +1,6 @@
 //! Q2's client against servers of the check's own: one that echoes in two pieces (the second
-//! 100 ms later, splitting a two-byte character), one that reads a long message only after a
+//! 100 ms later, splitting a two-byte character; in upper case, its last byte not UTF-8, so that
+//! what the client returns and logs shows it is what came back), one that reads a long message only after a
 //! pause (so that one `write` cannot take it all) and sends it back in upper case, and one that
 //! closes halfway through the echo.
 
@@ -17,6 +18,17 @@ use std::time::Duration;
 /// The message the checks send: not the default, and with a character of two bytes, split by the
 /// server's two pieces.
 const MESSAGE: &str = "Echo, échö!";
+
+/// What the two-piece server sends back for `message`: the bytes in ASCII upper case, the last one
+/// replaced by a byte that is not UTF-8. What the client returns and logs must be what came back
+/// (decoded lossily for the log), not the message it sent.
+fn sent_back(message: &[u8]) -> Vec<u8> {
+    let mut back = message.to_ascii_uppercase();
+    if let Some(last) = back.last_mut() {
+        *last = 0xFF;
+    }
+    back
+}
 
 /// How long the check's server waits between the two pieces of its echo (real time).
 const GAP: Duration = ms(100);
@@ -64,8 +76,8 @@ async fn until_closed(stream: &mut TcpStream, received: &mut Vec<u8>) -> bool {
     }
 }
 
-/// A server for one client: reads `expected` bytes, echoes the first 7, waits [`GAP`] (or until
-/// the client closes), echoes the rest, then reads until the client closes.
+/// A server for one client: reads `expected` bytes, sends the first 7 back ([`sent_back`]), waits
+/// [`GAP`] (or until the client closes), sends the rest, then reads until the client closes.
 async fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
     let (listener, addr) = listen().await?;
     let task = harness::tokio::spawn(async move {
@@ -73,7 +85,8 @@ async fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
         let mut received = vec![0u8; expected];
         stream.read_exact(&mut received).await?;
         let split = 7.min(expected);
-        stream.write_all(&received[..split]).await?;
+        let back = sent_back(&received);
+        stream.write_all(&back[..split]).await?;
         let mut more = [0u8; 256];
         let mut closed_early = false;
         harness::tokio::select! {
@@ -85,7 +98,7 @@ async fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
         }
         let mut closed = closed_early;
         if !closed_early {
-            stream.write_all(&received[split..expected]).await?;
+            stream.write_all(&back[split..]).await?;
             closed = until_closed(&mut stream, &mut received).await;
         }
         Ok(Seen {
@@ -204,10 +217,17 @@ pub(crate) async fn echo() -> Outcome {
             show_bytes(&seen.received)
         );
     }
-    if returned != MESSAGE.as_bytes() {
+    let back = sent_back(MESSAGE.as_bytes());
+    if returned != back {
+        let cause = if returned == MESSAGE.as_bytes() {
+            ": the message it sent, not the bytes that came back"
+        } else {
+            ""
+        };
         fail!(
-            "expected `run` to return the echo {}, got {}",
-            show_bytes(MESSAGE.as_bytes()),
+            "the server sent back {} (the message in upper case, its last byte not UTF-8): \
+             expected `run` to return those bytes, got {}{cause}",
+            show_bytes(&back),
             show_bytes(&returned)
         );
     }
@@ -263,7 +283,9 @@ pub(crate) async fn logs() -> Outcome {
     }
     let events = logs.events();
     let position = |message: &str| events.iter().position(|e| e.message == message);
-    let data = format!("Data received {MESSAGE}");
+    // The server sends the message back in upper case, its last byte not UTF-8.
+    let text = String::from_utf8_lossy(&sent_back(MESSAGE.as_bytes())).into_owned();
+    let data = format!("Data received {text}");
     let order = ["Started to connect.", "Connected.", data.as_str()];
     let mut last = None;
     for message in order {
@@ -293,7 +315,7 @@ pub(crate) async fn logs() -> Outcome {
             show_events(&data_events)
         );
     }
-    expect_field(&data_events[0], "text", MESSAGE)
+    expect_field(&data_events[0], "text", &text)
 }
 
 pub(crate) async fn refused() -> Outcome {
