@@ -2,8 +2,9 @@
 //!
 //! - [`q1_echo`]: `echo` in memory on a paused clock, through I/O cut at arbitrary bytes with
 //!   partial writes (`harness::io::Chop`): exact bytes, half-close (on a stream `echo` does not
-//!   own), bounded memory (a client whose single read may bring 1 MiB, then a pipe of known size),
-//!   and its log lines counted against the reads it really made.
+//!   own), bounded memory (a client whose single read may bring 1 MiB, then a pipe of known size).
+//! - [`q1_logs`]: `echo`'s log lines in memory: `Data received` matched read by read against the
+//!   reads it really made, and `Lost connection` for each way a connection ends.
 //! - [`q1_serve`]: `serve` over real TCP: 100 clients at once, the connection's log line, and
 //!   shutdown (refusing at once, a grace period of at least a second, returning as soon as the
 //!   last connection ended), on a paused clock held still while the sockets work.
@@ -16,6 +17,7 @@
 //! except the binary's transcript, which is what a learner sees.
 
 mod q1_echo;
+mod q1_logs;
 mod q1_serve;
 mod q2;
 mod q3;
@@ -35,8 +37,8 @@ pub fn suite() -> Suite {
             paused("bounded", q1_echo::bounded),
             real("hundred-clients", q1_serve::hundred_clients),
             real("log-connection", q1_serve::log_connection),
-            paused("log-data", q1_echo::log_data),
-            paused("log-lost", q1_echo::log_lost),
+            paused("log-data", q1_logs::log_data),
+            paused("log-lost", q1_logs::log_lost),
             paused("shutdown", q1_serve::shutdown),
             real("client-echo", q2::echo),
             real("client-logs", q2::logs),
