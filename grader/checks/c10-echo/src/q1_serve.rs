@@ -85,7 +85,7 @@ pub(crate) async fn shutdown() -> Outcome {
     let addr = listener
         .local_addr()
         .map_err(|e| Failure::Fail(format!("the check's listener has no address: {e}")))?;
-    let _still = Still::hold(Duration::from_secs(3));
+    let _still = Still::hold(Duration::from_secs(5));
     let (signal, shutdown) = oneshot::channel::<()>();
     let serving = harness::tokio::spawn(serve(listener, async {
         let _ = shutdown.await;

@@ -37,6 +37,9 @@ const GAP: Duration = ms(100);
 /// Linux by default), ASCII.
 const LONG: usize = 5 * 1024 * 1024;
 
+/// How long the slow reader waits for more of the long message before it calls the rest lost.
+const IDLE: Duration = Duration::from_secs(1);
+
 /// How long `run` may take with one exchange.
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -112,7 +115,7 @@ async fn echo_in_two_pieces(expected: usize) -> Outcome<(SocketAddr, Served)> {
 
 /// A server that reads nothing for [`GAP`], so that the client's first write cannot take the
 /// whole long message (it fills the socket's buffers); then reads until it has `expected` bytes or
-/// none come for 300 ms, sends back what it got in upper case (the bytes that come back are what
+/// none come for [`IDLE`], sends back what it got in upper case (the bytes that come back are what
 /// the client returns, whatever it sent), and closes.
 async fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
     let (listener, addr) = listen().await?;
@@ -122,7 +125,7 @@ async fn slow_reader(expected: usize) -> Outcome<(SocketAddr, Served)> {
         let mut received = Vec::with_capacity(expected);
         let mut buf = vec![0u8; 64 * 1024];
         while received.len() < expected {
-            match timeout(ms(300), stream.read(&mut buf)).await {
+            match timeout(IDLE, stream.read(&mut buf)).await {
                 Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
                 Ok(Ok(n)) => received.extend_from_slice(&buf[..n]),
             }
@@ -241,7 +244,7 @@ pub(crate) async fn echo() -> Outcome {
     if seen.received.len() < LONG {
         fail!(
             "a message of {LONG} bytes (5 MiB): the server got only {} of them, then nothing for \
-             300 ms: send the message whole (`write_all`; one `write` takes only what the socket \
+             1 s: send the message whole (`write_all`; one `write` takes only what the socket \
              has room for)",
             seen.received.len()
         );
