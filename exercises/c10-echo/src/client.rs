@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 /// What the client sends unless told otherwise.
 pub const DEFAULT_MESSAGE: &str = "Hello, Server!";
 
-/// Q2: connects to `addr`, sends `message`, reads its echo and closes; returns the echoed bytes.
+/// Q2: connects to `addr`, sends the whole `message`, reads its echo and closes; returns the
+/// echoed bytes (an error if the server closes before the whole echo is in).
 ///
 /// Logs at INFO `Started to connect.`, then `Connected.` once connected, then
 /// `Data received <text>` (field `text`: the echo, decoded lossily) once the whole echo is in.

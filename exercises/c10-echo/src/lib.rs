@@ -1,7 +1,7 @@
 //! # Challenge 10: Echo Server and Client
 //!
 //! An echo server that sends back every byte it reads, with bounded memory (a client that does not
-//! read slows down instead of filling the server's memory), a client that checks the echo, and one
+//! read slows down instead of filling the server's memory), a client that reads the echo back, and one
 //! process running both, the tutorial's `main`. Every step is logged through `tracing`.
 //!
 //! - [`server`] (Q1): [`server::serve`] and [`server::echo`];

@@ -9,7 +9,8 @@ use tracing::info;
 /// What the client sends unless told otherwise.
 pub const DEFAULT_MESSAGE: &str = "Hello, Server!";
 
-/// Q2: connects to `addr`, sends `message`, reads its echo and closes; returns the echoed bytes.
+/// Q2: connects to `addr`, sends the whole `message`, reads its echo and closes; returns the
+/// echoed bytes (an error if the server closes before the whole echo is in).
 ///
 /// Logs `Started to connect.`, then `Connected.` once connected, then `Data received <text>`
 /// (field `text`, the echo decoded lossily). When the connection fails it logs

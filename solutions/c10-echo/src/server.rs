@@ -22,8 +22,8 @@ const BUFFER: usize = 16 * 1024;
 
 /// Q1: accepts connections on `listener` and runs [`echo`] on each in a task of its own, logging
 /// `Client connection from <peer>` (field `peer`) for each. When `shutdown` completes it stops
-/// accepting, waits for the open connections to end (the reference cuts them after a second), and
-/// returns `Ok(())`.
+/// accepting at once, waits for the open connections to end (the reference cuts them after a
+/// second), and returns `Ok(())` as soon as they have.
 pub async fn serve<F>(listener: TcpListener, shutdown: F) -> io::Result<()>
 where
     F: Future<Output = ()>,
@@ -64,9 +64,10 @@ where
 }
 
 /// Q1: writes back every byte read from `stream`, in order, until the client closes its side;
-/// then closes this side too. Logs `Data received <n> bytes` (field `bytes`) for each read, and
-/// once at the end `Lost connection because <reason>` (field `reason`): [`CLEAN`] at end of
-/// stream, else the error. Returns `Ok(())` after a clean close, the error otherwise.
+/// then closes this side too, with `shutdown()` (the stream may outlive `echo`). Logs `Data
+/// received <n> bytes` (field `bytes`) for each read that gives bytes, and once at the end `Lost
+/// connection because <reason>` (field `reason`): [`CLEAN`] at end of stream, else the error.
+/// Returns `Ok(())` after a clean close, the error otherwise.
 pub async fn echo<S>(mut stream: S) -> io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,

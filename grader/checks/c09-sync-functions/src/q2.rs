@@ -1,11 +1,12 @@
 //! Q2, `to_future(f)`: what it gives back, and whether the runtime keeps running meanwhile.
 //!
 //! The blocking pool is made of real threads, which a paused clock cannot speed up, so the ticker
-//! check uses a real clock: the blocking function really sleeps, for 500 ms.
+//! check uses a real clock: the blocking function really sleeps, for 300 ms.
 
-use super::within;
+use crate::support::within;
 use challenge::{BlockingError, panic_message, to_future};
 use harness::futures::FutureExt;
+use harness::time::{ms, show};
 use harness::tokio::time::{Duration, Instant, MissedTickBehavior, interval};
 use harness::tokio::{self, runtime, sync::oneshot};
 use harness::{Outcome, expect_eq, fail};
@@ -13,11 +14,11 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-const TICK: Duration = Duration::from_millis(100);
-const BLOCKING: Duration = Duration::from_millis(500);
-/// A ticker that is not stalled ticks at 100, 200, 300 and 400 ms while the function blocks; one
-/// that is stalled cannot tick at all until the function returns (and then once, as it skips the
-/// ticks it missed). Asking for two of the four leaves room for a loaded machine.
+const TICK: Duration = ms(50);
+const BLOCKING: Duration = ms(300);
+/// A ticker that is not stalled ticks at 50, 100, … 250 ms while the function blocks; one that is
+/// stalled cannot tick at all until the function returns (and then once, as it skips the ticks it
+/// missed). Asking for two of the five leaves room for a loaded machine.
 const MIN_TICKS: usize = 2;
 
 pub async fn value() -> Outcome {
@@ -53,7 +54,7 @@ pub async fn no_stall() -> Outcome {
     tokio::task::yield_now().await;
     let began = Instant::now();
     let got = within(
-        "to_future(a function that sleeps 500 ms)",
+        "to_future(a function that sleeps 300 ms)",
         to_future(|| {
             std::thread::sleep(BLOCKING);
             Ok::<_, String>("slept")
@@ -71,11 +72,13 @@ pub async fn no_stall() -> Outcome {
         .filter(|&&at| at > began && at < ended)
         .count();
     if during < MIN_TICKS {
-        return fail(format!(
-            "a 100 ms ticker on the same one-thread runtime ticked {during} time(s) while to_future ran a \
-             function that blocks for 500 ms (expected at least {MIN_TICKS}): the function blocked the \
-             runtime's thread instead of running on a thread of its own"
-        ));
+        fail!(
+            "a {} ticker on the same one-thread runtime ticked {during} time(s) while to_future ran \
+             a function that blocks for {} (expected at least {MIN_TICKS}): the function blocked \
+             the runtime's thread instead of running on a thread of its own",
+            show(TICK),
+            show(BLOCKING)
+        );
     }
     Ok(())
 }
@@ -160,14 +163,14 @@ pub async fn cancelled() -> Outcome {
     let what = "to_future(f) on a runtime that has shut down";
     let rx = match after_shutdown() {
         Ok(rx) => rx,
-        Err(e) => return fail(format!("could not start a thread for the check: {e}")),
+        Err(e) => fail!("could not start a thread for the check: {e}"),
     };
     let Ok((got, ran)) = within(what, rx).await? else {
         // The thread ended without a result: learner code panicked there (the runner reports that
         // panic, with its text and place), or the check could not build its runtime.
-        return fail(format!(
+        fail!(
             "{what}: expected Err(Cancelled), but it gave nothing: it panicked (or the runtime could not start)"
-        ));
+        );
     };
     match got {
         Err(BlockingError::Cancelled) => Ok(()),
