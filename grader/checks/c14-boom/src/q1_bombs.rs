@@ -138,6 +138,20 @@ pub(crate) async fn flames() -> Outcome {
             "nothing burns any more: expected next_deadline() None, got {next:?}"
         ));
     }
+    // Two blasts 0.2 s apart: the first one's flames last their 0.5 s through the second.
+    let mut game = Game::new(9, 3);
+    let a = game.join();
+    walk(&mut game, a, "e", ms(1000), "A")?;
+    walk(&mut game, a, "dddde", ms(1200), "A")?;
+    walk(&mut game, a, "ddddss", ms(1200), "A")?;
+    game.advance(ms(4300));
+    if tile(&game, 0, 2) != Some('+') || tile(&game, 6, 0) != Some('+') {
+        return fail(format!(
+            "bombs at (0, 0) (dropped at 1 s) and (4, 0) (at 1.2 s) exploded at 4 s and 4.2 s, advance(4.3 s): \
+             expected the flames of both (until 4.5 s and 4.7 s), got the board{}",
+            shown(&game.render())
+        ));
+    }
     Ok(())
 }
 
@@ -225,7 +239,17 @@ pub(crate) async fn chain() -> Outcome {
     walk(&mut game, a, "sse", ms(0), "A")?;
     walk(&mut game, a, "dde", ms(2000), "A")?;
     walk(&mut game, a, "ddddww", ms(2000), "A")?;
+    // Bomb 3 at (8, 0) at 2 s, far from both blasts: it waits for its own fuse.
+    walk(&mut game, a, "ddess", ms(2000), "A")?;
     game.advance(ms(3001));
+    if tile(&game, 8, 0) != Some('*') {
+        return fail(format!(
+            "bombs at (0, 2) (dropped at 0 s) and (2, 2) (at 2 s, in the first one's blast) exploded at 3 s; \
+             a bomb at (8, 0), dropped at 2 s, is in neither blast: expected it still there (`*`, exploding at \
+             5 s), got the board{}",
+            shown(&game.render())
+        ));
+    }
     if tile(&game, 2, 2) == Some('*') || tile(&game, 2, 0) != Some('+') {
         return fail(format!(
             "bomb 1 at (0, 2) (dropped at 0 s) exploded at 3 s; its blast reached bomb 2 at (2, 2) \
