@@ -8,7 +8,7 @@ use crate::support::{Peer, config, node, sent_messages, show};
 use challenge::wire::Frame;
 use challenge::{Config, Node, SendError};
 use harness::netsim::{Faults, Network};
-use harness::time::{show as show_time, show_all};
+use harness::time::{secs, show as show_time, show_all};
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{Duration, Instant, sleep, timeout};
 use harness::{Outcome, fail};
@@ -17,10 +17,6 @@ use std::sync::Arc;
 
 pub(crate) const SEED: u64 = 13;
 pub(crate) const FIRST: u64 = 1_000;
-
-pub(crate) fn s(secs: u64) -> Duration {
-    Duration::from_secs(secs)
-}
 
 /// `send_message(payload, to)`, its future in a task of its own.
 pub(crate) fn spawn_send(
@@ -51,21 +47,21 @@ pub(crate) async fn sends_and_completes() -> Outcome {
     let a = Arc::new(node(&net, "A", config(FIRST))?);
     let b = Peer::new(&net, "B");
     let send = spawn_send(&a, "hello", b.addr());
-    let (seq, payload) = next_message(&b, s(10), "after send_message(\"hello\", B)").await?;
+    let (seq, payload) = next_message(&b, secs(10.0), "after send_message(\"hello\", B)").await?;
     if payload != b"hello" || seq != FIRST {
         fail!(
             "send_message(\"hello\", B) with `first_seq` {FIRST}: expected `W` seq {FIRST} `hello` at B, got `W` seq {seq} `{}`",
             String::from_utf8_lossy(&payload)
         );
     }
-    sleep(s(5)).await;
+    sleep(secs(5.0)).await;
     if send.is_finished() {
         fail!(
             "send_message(\"hello\", B) completed before B acknowledged the message: it must wait for `A` + its sequence number"
         );
     }
     b.ack(seq, a.local_addr()).await?;
-    match timeout(s(5), send).await {
+    match timeout(secs(5.0), send).await {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(e))) => {
             fail!("after B acknowledged seq {seq}, send_message gave Err({e:?}): expected Ok(())")
@@ -82,7 +78,7 @@ pub(crate) async fn too_large() -> Outcome {
     let a = Arc::new(node(&net, "A", config(FIRST))?);
     let b = Peer::new(&net, "B");
     let start = Instant::now();
-    match timeout(s(5), a.send_message(vec![b'x'; 1201], b.addr())).await {
+    match timeout(secs(5.0), a.send_message(vec![b'x'; 1201], b.addr())).await {
         Ok(Err(SendError::TooLarge { len: 1201 })) => {}
         Ok(other) => fail!(
             "send_message of 1,201 bytes, nothing else queued: expected Err(SendError::TooLarge {{ len: 1201 }}), got {other:?}"
@@ -105,7 +101,7 @@ pub(crate) async fn too_large() -> Outcome {
         );
     }
     let send = spawn_send(&a, &"y".repeat(1200), b.addr());
-    let (seq, payload) = next_message(&b, s(10), "after send_message of 1,200 bytes").await?;
+    let (seq, payload) = next_message(&b, secs(10.0), "after send_message of 1,200 bytes").await?;
     if payload.len() != 1200 || seq != FIRST {
         fail!(
             "send_message of 1,201 bytes (refused), then of 1,200 bytes (the limit, allowed): expected `W` seq {FIRST} \
@@ -114,7 +110,7 @@ pub(crate) async fn too_large() -> Outcome {
         );
     }
     b.ack(seq, a.local_addr()).await?;
-    match timeout(s(5), send).await {
+    match timeout(secs(5.0), send).await {
         Ok(Ok(Ok(()))) => {}
         other => fail!(
             "send_message of 1,200 bytes (the limit, allowed): expected Ok(()) once acknowledged, got {other:?}"
@@ -128,9 +124,9 @@ pub(crate) async fn too_large() -> Outcome {
     let _m0 = spawn_send(&a, "m0", b.addr());
     let big = harness::tokio::spawn(a.send_message(vec![b'x'; 1500], b.addr()));
     let _m1 = spawn_send(&a, "m1", b.addr());
-    sleep(s(5)).await;
+    sleep(secs(5.0)).await;
     b.ack(FIRST, a.local_addr()).await?;
-    sleep(s(1)).await;
+    sleep(secs(1.0)).await;
     let what = "m0 sent, then 1,500 bytes and m1 queued behind it; B acknowledges m0 at 5 s";
     match big.is_finished() {
         true => match big.await {
@@ -178,8 +174,8 @@ async fn unanswered(config: Config, until: Duration) -> Outcome<Vec<Duration>> {
 }
 
 pub(crate) async fn retry_times() -> Outcome {
-    let sent = unanswered(config(FIRST), s(119)).await?;
-    let expected: Vec<Duration> = [0, 30, 60, 90].map(s).to_vec();
+    let sent = unanswered(config(FIRST), secs(119.0)).await?;
+    let expected: Vec<Duration> = [0, 30, 60, 90].map(Duration::from_secs).to_vec();
     if sent != expected {
         fail!(
             "B never acknowledges message `once`: expected it sent at {} (retry_timeout 30 s, retry_limit 3), \
@@ -194,7 +190,7 @@ pub(crate) async fn retry_times() -> Outcome {
 pub(crate) async fn retry_limit() -> Outcome {
     // Another config, so that a limit written as 3 (or a timeout as 30 s) shows.
     let config = Config {
-        retry_timeout: s(10),
+        retry_timeout: secs(10.0),
         retry_limit: 5,
         ..config(FIRST)
     };
@@ -209,18 +205,18 @@ pub(crate) async fn retry_limit() -> Outcome {
         }
     });
     let _send = spawn_send(&a, "once", b.addr());
-    sleep(s(69)).await;
+    sleep(secs(69.0)).await;
     let sent: Vec<Duration> = sent_messages(&net, a.local_addr(), b.addr())
         .into_iter()
         .map(|m| m.at)
         .collect();
     let report = *reported.lock().unwrap_or_else(|e| e.into_inner());
-    let by_59 = sent.iter().filter(|t| **t < s(60)).count();
+    let by_59 = sent.iter().filter(|t| **t < secs(60.0)).count();
     // From 60 s on the retries are over: a send then belongs to the outage (Q3), which begins by
     // reporting the failure. A send before any report is one resend too many.
     let extra = sent
         .iter()
-        .find(|t| **t >= s(60) && report.is_none_or(|r| r > **t));
+        .find(|t| **t >= secs(60.0) && report.is_none_or(|r| r > **t));
     if by_59 != 6 || extra.is_some() {
         fail!(
             "retry_timeout 10 s, retry_limit 5, B never acknowledges: expected the message sent 6 times (once and \
@@ -238,10 +234,10 @@ async fn hand_over_script(who: Who) -> Rig {
     let first = u64::MAX - 2;
     let mut rig = Rig::start(config(first), first, who);
     rig.queue("m0").await;
-    rig.run_to(s(1)).await;
+    rig.run_to(secs(1.0)).await;
     rig.ack(first).await;
     for (at, text) in [(2, "m1"), (12, "m2"), (22, "m3")] {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         rig.queue(text).await;
     }
     // m3 acknowledged after its first resend; m1's retries run out at 122 s: the outage. m4 is
@@ -257,13 +253,13 @@ async fn hand_over_script(who: Who) -> Rig {
         (721, Step::Ack(5)),
     ];
     for (at, step) in script {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         match step {
             Step::Ack(i) => rig.ack(rig.seq(i)).await,
             Step::Queue(text) => rig.queue(text).await,
         }
     }
-    rig.run_to(s(800)).await;
+    rig.run_to(secs(800.0)).await;
     rig
 }
 
@@ -281,32 +277,32 @@ pub(crate) async fn hand_over() -> Outcome {
     // The last resend acknowledged before its timeout ran out: no outage.
     let mut rig = Rig::start(config(FIRST), FIRST, Who::Learner);
     rig.queue("m0").await;
-    rig.run_to(s(100)).await;
+    rig.run_to(secs(100.0)).await;
     rig.ack(FIRST).await;
-    rig.run_to(s(300)).await;
+    rig.run_to(secs(300.0)).await;
     let expected = vec![
         Event::Sent {
-            at: s(0),
+            at: secs(0.0),
             seq: FIRST,
             text: "m0".into(),
         },
         Event::Sent {
-            at: s(30),
+            at: secs(30.0),
             seq: FIRST,
             text: "m0".into(),
         },
         Event::Sent {
-            at: s(60),
+            at: secs(60.0),
             seq: FIRST,
             text: "m0".into(),
         },
         Event::Sent {
-            at: s(90),
+            at: secs(90.0),
             seq: FIRST,
             text: "m0".into(),
         },
         Event::Done {
-            at: s(100),
+            at: secs(100.0),
             text: "m0".into(),
             result: Ok(()),
         },

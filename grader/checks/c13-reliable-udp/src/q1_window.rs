@@ -3,12 +3,13 @@
 //! destination on the simulated network, or on a detached link ([`crate::rig`]) where times are
 //! exact to the instant.
 
-use crate::q1::{SEED, next_message, s, spawn_send};
+use crate::q1::{SEED, next_message, spawn_send};
 use crate::rig::{Event, Rig, Who, show_events};
 use crate::support::{Peer, config, node};
 use challenge::Node;
 use challenge::wire::{Frame, WINDOW};
 use harness::netsim::{Faults, Network};
+use harness::time::secs;
 use harness::tokio::time::{Duration, sleep, timeout};
 use harness::{Outcome, fail};
 use std::sync::Arc;
@@ -20,12 +21,12 @@ async fn answered_pair(net: &Network, first: u64) -> Outcome<(Arc<Node>, Peer, u
     let a = Arc::new(node(net, "A", config(first))?);
     let b = Peer::new(net, "B");
     let m0 = spawn_send(&a, "m0", b.addr());
-    let (seq, _) = next_message(&b, s(10), "after send_message(\"m0\", B)").await?;
+    let (seq, _) = next_message(&b, secs(10.0), "after send_message(\"m0\", B)").await?;
     if seq != first {
         fail!("send_message(\"m0\", B) with `first_seq` {first}: expected `W` seq {first}, got seq {seq}");
     }
     b.ack(seq, a.local_addr()).await?;
-    match timeout(s(5), m0).await {
+    match timeout(secs(5.0), m0).await {
         Ok(Ok(Ok(()))) => Ok((a, b, seq)),
         other => fail(format!(
             "send_message(\"m0\", B), acknowledged by B: expected Ok(()), got {other:?}"
@@ -58,7 +59,7 @@ pub(crate) async fn ack_by_seq() -> Outcome {
     let sends: Vec<_> = (1..=5)
         .map(|i| spawn_send(&a, &format!("m{i}"), b.addr()))
         .collect();
-    let got = messages_at(&b, s(1)).await?;
+    let got = messages_at(&b, secs(1.0)).await?;
     let expected: Vec<(u64, String)> = (1..=5).map(|i| (first + i, format!("m{i}"))).collect();
     if got != expected {
         fail!(
@@ -71,7 +72,7 @@ pub(crate) async fn ack_by_seq() -> Outcome {
     b.ack(first, a.local_addr()).await?;
     b.ack(first + 3, a.local_addr()).await?;
     b.ack(first + 1_000, a.local_addr()).await?;
-    sleep(s(1)).await;
+    sleep(secs(1.0)).await;
     let done: Vec<usize> = (1..=5).filter(|i| sends[i - 1].is_finished()).collect();
     if done != [3] {
         let done = done
@@ -87,7 +88,7 @@ pub(crate) async fn ack_by_seq() -> Outcome {
             if done.is_empty() { "none".into() } else { done }
         );
     }
-    let resent = messages_at(&b, s(30)).await?;
+    let resent = messages_at(&b, secs(30.0)).await?;
     let expected: Vec<(u64, String)> = [1, 2, 4, 5].map(|i| (first + i, format!("m{i}"))).to_vec();
     if resent != expected {
         fail!(
@@ -100,7 +101,7 @@ pub(crate) async fn ack_by_seq() -> Outcome {
         b.ack(first + i, a.local_addr()).await?;
     }
     for (i, send) in sends.into_iter().enumerate() {
-        match timeout(s(5), send).await {
+        match timeout(secs(5.0), send).await {
             Ok(Ok(Ok(()))) => {}
             other => {
                 fail!(
@@ -120,7 +121,7 @@ pub(crate) async fn first_alone() -> Outcome {
     let _sends: Vec<_> = (0..3)
         .map(|i| spawn_send(&a, &format!("m{i}"), b.addr()))
         .collect();
-    let got = messages_at(&b, s(35)).await?;
+    let got = messages_at(&b, secs(35.0)).await?;
     let expected = vec![(FIRST, "m0".to_string()), (FIRST, "m0".to_string())];
     if got != expected {
         fail!(
@@ -131,7 +132,7 @@ pub(crate) async fn first_alone() -> Outcome {
         );
     }
     b.ack(FIRST, a.local_addr()).await?;
-    let got = messages_at(&b, s(1)).await?;
+    let got = messages_at(&b, secs(1.0)).await?;
     let expected = vec![(FIRST + 1, "m1".to_string()), (FIRST + 2, "m2".to_string())];
     if got != expected {
         fail!(
@@ -151,7 +152,7 @@ pub(crate) async fn window() -> Outcome {
     let _sends: Vec<_> = (1..=40)
         .map(|i| spawn_send(&a, &format!("m{i}"), b.addr()))
         .collect();
-    let got = messages_at(&b, s(1)).await?;
+    let got = messages_at(&b, secs(1.0)).await?;
     let expected: Vec<(u64, String)> = (1..=WINDOW).map(|i| (at(i), format!("m{i}"))).collect();
     if got != expected {
         fail!(
@@ -164,7 +165,7 @@ pub(crate) async fn window() -> Outcome {
     }
     // Not the oldest: the window stays where it is.
     b.ack(at(2), a.local_addr()).await?;
-    let got = messages_at(&b, s(1)).await?;
+    let got = messages_at(&b, secs(1.0)).await?;
     if !got.is_empty() {
         fail!(
             "B acknowledged m2 while m1 (seq {}) was still unacknowledged: expected nothing more sent (a message goes \
@@ -174,7 +175,7 @@ pub(crate) async fn window() -> Outcome {
         );
     }
     b.ack(at(1), a.local_addr()).await?;
-    let got = messages_at(&b, s(1)).await?;
+    let got = messages_at(&b, secs(1.0)).await?;
     let expected = vec![
         (at(WINDOW + 1), format!("m{}", WINDOW + 1)),
         (at(WINDOW + 2), format!("m{}", WINDOW + 2)),
@@ -198,7 +199,7 @@ fn sorted(mut events: Vec<Event>) -> Vec<Event> {
 
 fn sent(at: u64, seq: u64, text: &str) -> Event {
     Event::Sent {
-        at: s(at),
+        at: Duration::from_secs(at),
         seq,
         text: text.into(),
     }
@@ -206,7 +207,7 @@ fn sent(at: u64, seq: u64, text: &str) -> Event {
 
 fn done(at: u64, text: &str) -> Event {
     Event::Done {
-        at: s(at),
+        at: Duration::from_secs(at),
         text: text.into(),
         result: Ok(()),
     }
@@ -215,17 +216,17 @@ fn done(at: u64, text: &str) -> Event {
 pub(crate) async fn own_timers() -> Outcome {
     let mut rig = Rig::start(config(FIRST), FIRST, Who::Learner);
     rig.queue("m0").await;
-    rig.run_to(s(1)).await;
+    rig.run_to(secs(1.0)).await;
     rig.ack(FIRST).await;
     for (at, text) in [(2, "m1"), (12, "m2"), (20, ""), (22, "m3"), (60, "")] {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         match (at, text) {
             (20, _) => rig.ack(FIRST + 1).await,
             (60, _) => rig.ack(FIRST + 3).await,
             _ => rig.queue(text).await,
         }
     }
-    rig.run_to(s(125)).await;
+    rig.run_to(secs(125.0)).await;
     let expected = sorted(vec![
         sent(0, FIRST, "m0"),
         done(1, "m0"),
@@ -272,10 +273,10 @@ pub(crate) async fn stray_acks() -> Outcome {
         (8, first.wrapping_add(1 << 63)),
     ];
     for (at, seq) in before {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         rig.ack(seq).await;
     }
-    rig.run_to(s(31)).await;
+    rig.run_to(secs(31.0)).await;
     let got = sorted(rig.events.clone());
     let expected = vec![sent(0, first, "m0"), sent(30, first, "m0")];
     if got != expected {
@@ -302,10 +303,10 @@ pub(crate) async fn stray_acks() -> Outcome {
         (140, first - 1),
     ];
     for (at, seq) in during {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         rig.ack(seq).await;
     }
-    rig.run_to(s(170)).await;
+    rig.run_to(secs(170.0)).await;
     let mut expected = vec![sent(0, first, "m0"), sent(30, first, "m0"), done(31, "m0")];
     for at in [31, 61, 91, 121] {
         expected.extend([sent(at, 0, "m1"), sent(at, 1, "m2")]);
@@ -317,10 +318,10 @@ pub(crate) async fn stray_acks() -> Outcome {
         .into_iter()
         .filter(|e| match e {
             Event::Failure { .. } => false,
-            _ => e.at() < s(151) || reported.is_none_or(|r| e.at() < r),
+            _ => e.at() < secs(151.0) || reported.is_none_or(|r| e.at() < r),
         })
         .collect();
-    if got != expected || reported.is_some_and(|r| r < s(151)) {
+    if got != expected || reported.is_some_and(|r| r < secs(151.0)) {
         let i = expected.iter().zip(&got).take_while(|(a, b)| a == b).count();
         fail!(
             "m0 acknowledged at 31 s (m1, m2 sent then); then acknowledgements of m0 again, of {} and of {} (never \

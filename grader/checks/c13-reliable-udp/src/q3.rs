@@ -12,12 +12,8 @@ use crate::support::seq_from;
 use challenge::Config;
 use harness::Outcome;
 use harness::fail;
-use harness::time::{show, show_all};
+use harness::time::{secs, show, show_all};
 use harness::tokio::time::Duration;
-
-fn s(secs: u64) -> Duration {
-    Duration::from_secs(secs)
-}
 
 /// Numbers near the end of `u64`, so that they wrap during the run.
 const FIRST: u64 = u64::MAX - 1;
@@ -27,10 +23,10 @@ const FIRST: u64 = u64::MAX - 1;
 async fn started(texts: &[&str]) -> Rig {
     let mut rig = Rig::start(crate::support::config(FIRST), FIRST, Who::Reference);
     rig.queue("m0").await;
-    rig.run_to(s(1)).await;
+    rig.run_to(secs(1.0)).await;
     rig.ack(FIRST).await;
     for (i, text) in texts.iter().enumerate() {
-        rig.run_to(s(2 + 10 * i as u64)).await;
+        rig.run_to(Duration::from_secs(2 + 10 * i as u64)).await;
         rig.queue(text).await;
     }
     rig
@@ -51,12 +47,12 @@ pub(crate) async fn failure_once() -> Outcome {
         (400, FIRST.wrapping_add(1000)),
         (600, FIRST - 1),
     ] {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         rig.ack(seq).await;
     }
-    rig.run_to(s(1300)).await;
+    rig.run_to(secs(1300.0)).await;
     let first = rig.failures();
-    if first != [s(122)] {
+    if first != [secs(122.0)] {
         fail!(
             "m1 and m2 sent at 2 s and 12 s, never acknowledged (m1's retries run out at 122 s), then stale and \
              unknown acknowledgements at 130, 200, 400 and 600 s: expected `node_failure` reported once, at once \
@@ -66,8 +62,12 @@ pub(crate) async fn failure_once() -> Outcome {
     }
     // The destination is back: it acknowledges m1, and stays silent again after.
     rig.ack(rig.seq(1)).await;
-    rig.run_to(s(2000)).await;
-    let second: Vec<Duration> = rig.failures().into_iter().filter(|at| *at >= s(1300)).collect();
+    rig.run_to(secs(2000.0)).await;
+    let second: Vec<Duration> = rig
+        .failures()
+        .into_iter()
+        .filter(|at| *at >= secs(1300.0))
+        .collect();
     if second.len() != 1 {
         fail!(
             "after the outage reported at 122 s, the destination acknowledged m1 at 1300 s (the outage ends) and \
@@ -97,13 +97,21 @@ pub(crate) async fn backoff() -> Outcome {
     // Defaults: resends at 30, 60, 90 s (Q1), the outage at 120 s, then waits of 60 s, 120 s,
     // 240 s, then 300 s for as long as it lasts (four hours: a wait computed as 2^round must not
     // overflow).
-    let until = s(4 * 3600);
+    let until = Duration::from_secs(4 * 3600);
     let (rig, sent) = unanswered(crate::support::config(FIRST), until).await;
-    let mut expected = vec![s(0), s(30), s(60), s(90), s(150), s(270), s(510)];
-    let mut at = s(810);
+    let mut expected = vec![
+        secs(0.0),
+        secs(30.0),
+        secs(60.0),
+        secs(90.0),
+        secs(150.0),
+        secs(270.0),
+        secs(510.0),
+    ];
+    let mut at = secs(810.0);
     while at < until {
         expected.push(at);
-        at += s(300);
+        at += secs(300.0);
     }
     if sent != expected {
         let i = expected.iter().zip(&sent).take_while(|(a, b)| a == b).count();
@@ -127,13 +135,13 @@ pub(crate) async fn backoff() -> Outcome {
     // Another config: retry 10 s, 1 resend, backoff at most 45 s. Sends at 0 and 10 s, the outage
     // at 20 s, then waits of 20 s, 40 s, 45 s, 45 s.
     let config = Config {
-        retry_timeout: s(10),
+        retry_timeout: secs(10.0),
         retry_limit: 1,
-        max_backoff: s(45),
+        max_backoff: secs(45.0),
         first_seq: Some(FIRST),
     };
-    let (_rig, sent) = unanswered(config, s(210)).await;
-    let expected: Vec<Duration> = [0, 10, 30, 70, 115, 160, 205].map(s).to_vec();
+    let (_rig, sent) = unanswered(config, secs(210.0)).await;
+    let expected: Vec<Duration> = [0, 10, 30, 70, 115, 160, 205].map(Duration::from_secs).to_vec();
     if sent != expected {
         fail!(
             "with retry_timeout 10 s, retry_limit 1 and max_backoff 45 s, a message never acknowledged (the \
@@ -148,10 +156,10 @@ pub(crate) async fn backoff() -> Outcome {
 
 pub(crate) async fn every_message() -> Outcome {
     let mut rig = started(&["m1", "m2", "m3"]).await;
-    rig.run_to(s(600)).await;
+    rig.run_to(secs(600.0)).await;
     // m1 sent at 2 s, m2 at 12 s, m3 at 22 s: their last resends at 92, 102, 112 s; m1's retries run
     // out at 122 s. The rounds count from the last send of any (112 s): 172, 292, 532 s.
-    let got: Vec<Event> = from(&rig, s(122), s(600))
+    let got: Vec<Event> = from(&rig, secs(122.0), secs(600.0))
         .into_iter()
         .filter(|e| matches!(e, Event::Sent { .. }))
         .collect();
@@ -159,7 +167,7 @@ pub(crate) async fn every_message() -> Outcome {
         .iter()
         .flat_map(|at| {
             (1..=3).map(move |i| Event::Sent {
-                at: s(*at),
+                at: Duration::from_secs(*at),
                 seq: FIRST.wrapping_add(i),
                 text: format!("m{i}"),
             })
@@ -186,39 +194,39 @@ fn sorted(mut events: Vec<Event>) -> Vec<Event> {
 pub(crate) async fn fresh_retries() -> Outcome {
     let mut rig = started(&["m1", "m2", "m3"]).await;
     // Outage at 122 s; rounds at 172, 292, 532 s. The destination acknowledges m1 10 s after a round.
-    rig.run_to(s(542)).await;
+    rig.run_to(secs(542.0)).await;
     rig.ack(rig.seq(1)).await;
     // Then it is silent: m2 and m3 get three resends from their last send (532 s): 562, 592, 622 s,
     // and a second outage at 652 s (rounds at 682, 802, 1042 s). It acknowledges m2 58 s after the
     // round at 1042 s: m3's deadline (1072 s) has passed, so it is resent at once.
-    rig.run_to(s(1100)).await;
+    rig.run_to(secs(1100.0)).await;
     rig.ack(rig.seq(2)).await;
-    rig.run_to(s(1195)).await;
-    let got = sorted(from(&rig, s(542), s(1195)));
+    rig.run_to(secs(1195.0)).await;
+    let got = sorted(from(&rig, secs(542.0), secs(1195.0)));
     let sent = |at: u64, i: u64| Event::Sent {
-        at: s(at),
+        at: Duration::from_secs(at),
         seq: FIRST.wrapping_add(i),
         text: format!("m{i}"),
     };
     let mut expected = vec![Event::Done {
-        at: s(542),
+        at: secs(542.0),
         text: "m1".into(),
         result: Ok(()),
     }];
     for at in [562, 592, 622] {
         expected.extend([sent(at, 2), sent(at, 3)]);
     }
-    expected.push(Event::Failure { at: s(652) });
+    expected.push(Event::Failure { at: secs(652.0) });
     for at in [682, 802, 1042] {
         expected.extend([sent(at, 2), sent(at, 3)]);
     }
     expected.push(Event::Done {
-        at: s(1100),
+        at: secs(1100.0),
         text: "m2".into(),
         result: Ok(()),
     });
     expected.extend([sent(1100, 3), sent(1130, 3), sent(1160, 3)]);
-    expected.push(Event::Failure { at: s(1190) });
+    expected.push(Event::Failure { at: secs(1190.0) });
     let expected = sorted(expected);
     if got != expected {
         let i = expected.iter().zip(&got).take_while(|(a, b)| a == b).count();
@@ -250,16 +258,16 @@ pub(crate) async fn stale_acks() -> Outcome {
         (600, FIRST.wrapping_add(1 << 63)),
     ];
     for (at, seq) in noise {
-        rig.run_to(s(at)).await;
+        rig.run_to(Duration::from_secs(at)).await;
         rig.ack(seq).await;
     }
-    rig.run_to(s(900)).await;
-    let got = sorted(from(&rig, s(122), s(900)));
-    let mut expected = vec![Event::Failure { at: s(122) }];
+    rig.run_to(secs(900.0)).await;
+    let got = sorted(from(&rig, secs(122.0), secs(900.0)));
+    let mut expected = vec![Event::Failure { at: secs(122.0) }];
     for at in [162, 282, 522, 822] {
         for i in 1..=2 {
             expected.push(Event::Sent {
-                at: s(at),
+                at: Duration::from_secs(at),
                 seq: FIRST.wrapping_add(i),
                 text: format!("m{i}"),
             });
@@ -283,21 +291,21 @@ pub(crate) async fn stale_acks() -> Outcome {
 
 pub(crate) async fn after_outage() -> Outcome {
     let mut rig = started(&[]).await;
-    rig.run_to(s(2)).await;
+    rig.run_to(secs(2.0)).await;
     for i in 1..=5 {
         rig.queue(&format!("m{i}")).await;
     }
     // The destination is down from 2 s (nothing it is sent arrives) to 1200 s; m6…m8 are sent
     // half-way.
-    rig.run_to(s(600)).await;
+    rig.run_to(secs(600.0)).await;
     for i in 6..=8 {
         rig.queue(&format!("m{i}")).await;
     }
-    rig.run_to(s(1200)).await;
+    rig.run_to(secs(1200.0)).await;
     let mut receiver = Receiver::default();
     let _ = receiver.receive(FIRST, b"m0".to_vec());
     let mut delivered: Vec<String> = vec!["m0".into()];
-    let end = s(1200 + 900);
+    let end = Duration::from_secs(1200 + 900);
     let all_done = |rig: &Rig| (0..=8).all(|i| rig.done(&format!("m{i}")).is_some());
     while !all_done(&rig) {
         let Some(event) = rig.next_until(end).await else {
@@ -337,7 +345,7 @@ pub(crate) async fn after_outage() -> Outcome {
     let early: Vec<Event> = rig
         .events
         .iter()
-        .filter(|e| matches!(e, Event::Sent { text, at, .. } if ["m6", "m7", "m8"].contains(&text.as_str()) && *at < s(1200)))
+        .filter(|e| matches!(e, Event::Sent { text, at, .. } if ["m6", "m7", "m8"].contains(&text.as_str()) && *at < secs(1200.0)))
         .cloned()
         .collect();
     if !early.is_empty() {
