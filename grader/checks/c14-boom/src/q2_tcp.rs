@@ -30,7 +30,7 @@ pub(crate) async fn fifty_players() -> Outcome {
     let row1 = b"\r\n.#.#.#.#.#.\r\n";
     let results = join_all(clients.iter_mut().map(|client| async move {
         let mut seen = Vec::new();
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         let mut buf = [0u8; 4096];
         loop {
             // What is at (0, 0) in every board so far (row 0 comes before a row 1).
@@ -48,8 +48,8 @@ pub(crate) async fn fifty_players() -> Outcome {
                 Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
                 _ => {
                     return Err(format!(
-                        "expected the board with {:?} (the 50th) at (0, 0); got boards with {:?} \
-                         at (0, 0)",
+                        "expected the board with {:?} (the 50th) at (0, 0) within 10 s; got boards with \
+                         {:?} at (0, 0)",
                         char::from(last),
                         String::from_utf8_lossy(&firsts)
                     ));
@@ -130,7 +130,7 @@ pub(crate) async fn shutdown() -> Outcome {
         Ok(Err(_)) => return fail("`serve` panicked after the shutdown future completed"),
         Err(_) => {
             return Err(Failure::Timeout(
-                "`serve` did not return within 2 s of the shutdown future completing".into(),
+                "`serve` did not return within 10 s of the shutdown future completing".into(),
             ));
         }
     }
@@ -152,11 +152,11 @@ pub(crate) async fn binary() -> Outcome {
         return fail("no standard output from `boom`");
     };
     let mut lines = BufReader::new(stdout).lines();
-    let line = match timeout(Duration::from_secs(5), lines.next_line()).await {
+    let line = match timeout(Duration::from_secs(10), lines.next_line()).await {
         Ok(Ok(Some(line))) => line,
         other => {
             return fail(format!(
-                "`boom --port 0`: expected a line saying where it listens, got {other:?}"
+                "`boom --port 0`: expected a line saying where it listens within 10 s, got {other:?}"
             ));
         }
     };
@@ -189,12 +189,12 @@ pub(crate) async fn binary() -> Outcome {
             "the check could not send Ctrl-C (SIGINT) to `boom`: {killed:?}"
         ));
     }
-    match timeout(Duration::from_secs(5), child.wait()).await {
+    match timeout(Duration::from_secs(10), child.wait()).await {
         Ok(Ok(status)) if status.code() == Some(0) => Ok(()),
         Ok(Ok(status)) => fail(format!("`boom` after Ctrl-C: expected exit code 0, got {status}")),
         Ok(Err(e)) => fail(format!("could not wait for `boom`: {e}")),
         Err(_) => Err(Failure::Timeout(
-            "`boom` did not exit within 5 s of Ctrl-C".into(),
+            "`boom` did not exit within 10 s of Ctrl-C".into(),
         )),
     }
 }
