@@ -14,12 +14,14 @@ use {
 ///
 /// - Report the failure once (`link.report_failure()`), now.
 /// - Drop nothing: keep resending every message in flight, in sequence order, with waits that
-///   double, counted from the last send (`sent_at`): 2 × `retry_timeout`, 4 ×, 8 × … but never
-///   more than `max_backoff` (with the defaults: 60 s, 120 s, 240 s, 300 s, 300 s …).
-/// - Return as soon as `link.to` acknowledges a message in flight (complete that one), leaving
-///   the others for [`sender`] to retry normally: a fresh set of `retry_limit` resends each
-///   (`resends = 0`), `retry_timeout` after their last send (`sent_at`, `deadline`). Return too
-///   when the node is gone.
+///   double, counted from the last send of any of them (the latest `sent_at`): 2 ×
+///   `retry_timeout`, 4 ×, 8 × … but never more than `max_backoff` (with the defaults: 60 s,
+///   120 s, 240 s, 300 s, 300 s …), however long it lasts.
+/// - Return as soon as `link.to` acknowledges a message in flight (complete that one; other
+///   numbers change nothing), leaving the others for [`sender`] to retry normally: a fresh set of
+///   `retry_limit` resends each (`resends = 0`), `retry_timeout` after the last round (`sent_at`,
+///   `deadline`; if that has passed, they are resent at once). New messages wait in their queue
+///   (`link.next(false)`). Return too when the node is gone (`None`).
 ///
 /// [`sender`]: crate::sender::sender
 pub async fn outage(link: &mut Link, in_flight: &mut VecDeque<InFlight>) {

@@ -34,6 +34,8 @@ impl Inbox {
     ///   until the ones before it arrived, then delivered in sequence order. Further ahead: no
     ///   acknowledgement, not kept (the sender will resend it).
     /// - Every copy of a message that is acknowledged is acknowledged again: ACKs get lost too.
+    /// - "Ahead" wraps: `seq.wrapping_sub(next)`. Under [`WINDOW`]: kept; from [`WINDOW`] to under
+    ///   2^63 (half the number space): ignored; 2^63 or more: behind.
     pub fn receive(&mut self, seq: u64, payload: Bytes) -> Received {
         // TODO(Q2): `self.next.get_or_insert(seq)`; how far ahead is `seq`
         // (`seq.wrapping_sub(next)`: numbers behind come out huge)? Keep early ones in

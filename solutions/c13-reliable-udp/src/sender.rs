@@ -9,18 +9,22 @@ use tokio::time::{Instant, sleep_until};
 /// Q1: sends the messages to one destination (`link.to`) and makes sure each is acknowledged.
 ///
 /// - Takes the messages in order from `link.next(take_messages)`, which gives acknowledgements
-///   too. A payload over [`MAX_PAYLOAD`] bytes is answered `Err(SendError::TooLarge)` at once,
-///   never sent.
+///   too. A payload over [`MAX_PAYLOAD`] bytes is answered `Err(SendError::TooLarge)` when it is
+///   taken (at once if no message before it waits for room in the window): never sent, and it
+///   takes no number.
 /// - Numbers them from `link.first_seq`, one more for each message (wrapping), and sends each
 ///   (`link.send(seq, &data)`), keeping it as an [`InFlight`] with when it was last sent
 ///   (`sent_at`: Q3 counts from it) and when to resend it (`deadline`).
-/// - The first message goes alone; once `link.to` has acknowledged one message, a message may be
-///   sent while its number is less than [`WINDOW`] ahead of the oldest unacknowledged one.
+/// - The first message goes alone; once `link.to` has acknowledged a message in flight, every
+///   message whose number is less than [`WINDOW`] ahead of the oldest unacknowledged one is sent
+///   at once.
 /// - An acknowledgement completes the message with that sequence number
-///   (`done.send(Ok(()))`); others (stale, duplicated, unknown) change nothing.
-/// - A message not acknowledged `retry_timeout` after it was sent is sent again, up to
-///   `retry_limit` times. When the last resend goes `retry_timeout` without an acknowledgement,
-///   the destination is failing: hand over to [`outage`] (Q3), then go on.
+///   (`done.send(Ok(()))`); others (stale, duplicated, unknown) change nothing: nothing completes,
+///   the window does not open, no timer moves.
+/// - Each message has its own timer: one not acknowledged `retry_timeout` after it was last sent
+///   is sent again, up to `retry_limit` times. When the last resend goes `retry_timeout` without
+///   an acknowledgement, the destination is failing: hand over to [`outage`] (Q3) every message in
+///   flight, with `resends`, `sent_at` and `deadline` up to date, then go on.
 /// - Returns when the node is gone (`None` from the link).
 pub async fn sender(mut link: Link) {
     let timeout = link.config.retry_timeout;

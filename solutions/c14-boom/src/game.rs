@@ -83,7 +83,8 @@ impl Game {
     }
 
     /// Q1: a new pawn at (0, 0), named `A`, `B` … `Z` by join order, then `A` again (the seed's
-    /// `num % 26`). It is the most recent arrival on its tile. A pawn that joins into a flame dies.
+    /// `num % 26`): the n-th player to join gets the n-th letter, whoever left since. It is the
+    /// most recent arrival on its tile. A pawn that joins into a flame dies.
     pub fn join(&mut self) -> PlayerId {
         let id = PlayerId(self.joined);
         self.joined += 1;
@@ -98,7 +99,8 @@ impl Game {
         id
     }
 
-    /// Q1: removes the player's pawn, dead or alive (the seed's `connectionLost`).
+    /// Q1: removes this player's pawn, dead or alive (the seed's `connectionLost`), and no other
+    /// (after Z, letters repeat: two pawns may share one).
     pub fn leave(&mut self, id: PlayerId) {
         self.pawns.retain(|pawn| pawn.id != id);
     }
@@ -109,7 +111,7 @@ impl Game {
     /// `w` `a` `s` `d` move up, left, down, right; `e` drops a bomb on the pawn's tile, exploding
     /// at `now + FUSE`. Moving off the board, into a wall or onto a bomb, or dropping a second
     /// bomb on a tile, is a [`Reply::Bell`]. A pawn that walks into a flame dies. A dead pawn's
-    /// game keys are [`Reply::Dead`]; any other key is [`Reply::Ignored`].
+    /// game keys are [`Reply::Dead`]; any other key is [`Reply::Ignored`], dead or alive.
     pub fn key(&mut self, id: PlayerId, key: u8, now: Duration) -> Reply {
         let Some(index) = self.pawns.iter().position(|pawn| pawn.id == id) else {
             return Reply::Ignored;
@@ -185,7 +187,8 @@ impl Game {
 
     /// Q1: the board, one line per row, each ending `\r\n`: `#` a wall, `.` an empty tile, `*` a
     /// bomb, `+` a flame, a pawn's letter (lowercase when dead). Several things on one tile: the
-    /// pawn that arrived there last is drawn, and a pawn hides a bomb (its own, just dropped).
+    /// pawn that arrived there last is drawn, a pawn hides a bomb (its own, just dropped) and a
+    /// flame (a dead pawn in the blast that killed it shows its lowercase letter).
     pub fn render(&self) -> String {
         let mut rows: Vec<Vec<char>> = (0..self.height)
             .map(|y| {

@@ -94,14 +94,17 @@ impl TelnetFilter {
     /// Q3: filters `input`, the next bytes read from the client (a command may have begun in an
     /// earlier read, or end in a later one).
     ///
-    /// - Data bytes pass; `IAC IAC` is the data byte 0xFF; every other command is taken out:
+    /// - Data bytes pass, CR and NUL too (telnet sends Enter as CR NUL or CR LF: data, which the
+    ///   game ignores); `IAC IAC` is the data byte 0xFF; every other command is taken out:
     ///   two-byte ones (`IAC NOP` …), option ones (`IAC DO x` …), sub-negotiations
-    ///   (`IAC SB … IAC SE`).
-    /// - Answers, never to an answer (no negotiation loops): `IAC WILL x` → `IAC DONT x` (we want
-    ///   nothing from the client); `IAC DO x` for x other than ECHO and SGA → `IAC WONT x`;
+    ///   (`IAC SB … IAC SE`: only `IAC SE` ends one; an `IAC IAC` inside is part of it).
+    /// - Answers, never to an answer (no negotiation loops): `IAC WILL x` → `IAC DONT x`, every
+    ///   time, ECHO and SGA too (we want nothing from the client); `IAC DO x` for x other than
+    ///   ECHO and SGA → `IAC WONT x`;
     ///   `IAC DO ECHO`/`DO SGA` agree with us: no answer; `IAC DONT ECHO`/`DONT SGA` → `IAC WONT`
     ///   it, once (the RFC's acknowledgement; we stop), and a later `DO` of it → `IAC WILL` it,
-    ///   once (we start again); `WONT x` and other `DONT x`: no answer.
+    ///   once (we start again), each of the two on its own; `WONT x` and other `DONT x`: no
+    ///   answer.
     pub fn feed(&mut self, input: &[u8]) -> Filtered {
         let mut out = Filtered::default();
         for &byte in input {

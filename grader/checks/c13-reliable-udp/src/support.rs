@@ -1,10 +1,11 @@
-//! What the checks share: the learner's node on the simulated network, and a bare endpoint the
-//! check drives by hand (its datagrams parsed with the given `wire` module).
+//! What the checks share: the learner's node on the simulated network, a bare endpoint the check
+//! drives by hand (its datagrams parsed with the given `wire` module), and how numbers and times
+//! read in messages.
 
 use challenge::wire::{self, Frame};
 use challenge::{Config, Node, Transport};
 use harness::netsim::{Endpoint, Network};
-use harness::tokio::time::{Duration, timeout};
+use harness::tokio::time::{Duration, Instant, timeout};
 use harness::{Outcome, fail};
 use std::future::Future;
 use std::io;
@@ -40,17 +41,15 @@ pub(crate) fn node(net: &Network, name: &str, config: Config) -> Outcome<Node> {
         .or_else(|e| fail(format!("`Node::new` failed on the simulated network: {e}")))
 }
 
-/// "30.0 s"
-pub(crate) fn secs(d: Duration) -> String {
-    Network::fmt_secs(d)
-}
-
-/// Times as "0.0 s, 30.0 s".
-pub(crate) fn times(list: &[Duration]) -> String {
-    if list.is_empty() {
-        return "none".into();
+/// A sequence number as the messages show it: the number itself, and how far it is from `start`
+/// (`18446744073709551615 (start + 2)`), so that a wrap past `u64::MAX` shows.
+pub(crate) fn seq_from(seq: u64, start: u64) -> String {
+    let ahead = seq.wrapping_sub(start);
+    if ahead < 1 << 32 {
+        format!("{seq} (start + {ahead})")
+    } else {
+        format!("{seq} (start - {})", start.wrapping_sub(seq))
     }
-    list.iter().map(|d| secs(*d)).collect::<Vec<_>>().join(", ")
 }
 
 /// A frame as the messages show it.
@@ -104,9 +103,9 @@ impl Peer {
     /// Every frame that arrives within `within`.
     pub(crate) async fn drain(&self, within: Duration) -> Outcome<Vec<Frame>> {
         let mut frames = Vec::new();
-        let end = harness::tokio::time::Instant::now() + within;
+        let end = Instant::now() + within;
         loop {
-            let left = end.saturating_duration_since(harness::tokio::time::Instant::now());
+            let left = end.saturating_duration_since(Instant::now());
             match self.next(left).await? {
                 Some((frame, _)) => frames.push(frame),
                 None => return Ok(frames),
@@ -130,17 +129,25 @@ impl Peer {
     }
 }
 
+/// A `W` datagram as the network recorded it: when it was sent, its number, its payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Sent {
+    pub(crate) at: Duration,
+    pub(crate) seq: u64,
+    pub(crate) text: String,
+}
+
 /// The `W` datagrams `from` sent to `to` so far, with their times, parsed.
-pub(crate) fn sent_messages(
-    net: &Network,
-    from: SocketAddr,
-    to: SocketAddr,
-) -> Vec<(Duration, u64, Vec<u8>)> {
+pub(crate) fn sent_messages(net: &Network, from: SocketAddr, to: SocketAddr) -> Vec<Sent> {
     net.records()
         .into_iter()
         .filter(|r| r.from == from && r.to == to)
         .filter_map(|r| match wire::parse(&r.bytes) {
-            Some(Frame::Message { seq, payload }) => Some((r.sent_at, seq, payload.to_vec())),
+            Some(Frame::Message { seq, payload }) => Some(Sent {
+                at: r.sent_at,
+                seq,
+                text: String::from_utf8_lossy(&payload).into_owned(),
+            }),
             _ => None,
         })
         .collect()

@@ -2,12 +2,9 @@
 //! pawns walked around with every key expected to be legal.
 
 use challenge::game::{Game, PlayerId, Reply};
+pub(crate) use harness::time::ms;
 use harness::{Outcome, fail};
 use std::time::Duration;
-
-pub(crate) fn ms(millis: u64) -> Duration {
-    Duration::from_millis(millis)
-}
 
 /// A board as `render` gives it: the rows, each ending `\r\n`.
 pub(crate) fn board(rows: &[&str]) -> String {

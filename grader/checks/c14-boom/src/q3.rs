@@ -46,14 +46,22 @@ fn expect_whole(input: &[u8], data: &[u8], replies: &[u8], what: &str) -> Outcom
     Ok(())
 }
 
-/// Fails unless `input` gives the same whatever the reads: one byte per `feed`, and every split
-/// in two.
+/// Fails unless `input` gives the same whatever the reads: whole, one byte per `feed`, and every
+/// split in two and in three.
 fn expect_split(input: &[u8], data: &[u8], replies: &[u8], what: &str) -> Outcome {
+    expect_whole(input, data, replies, what)?;
     let bytes: Vec<&[u8]> = input.chunks(1).collect();
     let mut cuts: Vec<(String, Filtered)> = vec![("one byte per read".into(), run(&bytes))];
     for at in 1..input.len() {
         let (head, tail) = input.split_at(at);
         cuts.push((format!("split after byte {at}"), run(&[head, tail])));
+        for second in at + 1..input.len() {
+            let (middle, rest) = tail.split_at(second - at);
+            cuts.push((
+                format!("split after bytes {at} and {second}"),
+                run(&[head, middle, rest]),
+            ));
+        }
     }
     for (how, got) in cuts {
         if got.data != data || got.replies != replies {
@@ -100,14 +108,14 @@ pub(crate) async fn screen_bytes() -> Outcome {
 }
 
 pub(crate) async fn plain_data() -> Outcome {
-    expect_whole(b"wasd e\r\n", b"wasd e\r\n", b"", "plain keys")?;
-    expect_whole(
+    expect_split(b"wasd e\r\n", b"wasd e\r\n", b"", "plain keys")?;
+    expect_split(
         b"d\r\0s",
         b"d\r\0s",
         b"",
-        "keys with CR NUL (the game ignores CR and NUL)",
+        "keys with CR NUL (telnet's Enter: data, which the game ignores)",
     )?;
-    expect_whole(
+    expect_split(
         &[0x80, 0xfe, b'w'],
         &[0x80, 0xfe, b'w'],
         b"",
@@ -131,9 +139,17 @@ pub(crate) async fn commands_filtered() -> Outcome {
     ]
     .concat();
     expect_whole(&script, b"wasde!", b"", "keys between telnet commands")?;
-    // `IAC IAC` inside a sub-negotiation is data of the sub-negotiation: skipped with it.
+    // `IAC IAC` inside a sub-negotiation is data of the sub-negotiation: skipped with it, and the
+    // sub-negotiation goes on to `IAC SE` (a NAWS width of 255: 0 255 escaped, then 0 24).
     let sub = [&b"w"[..], &[IAC, SB, NAWS, IAC, IAC, IAC, SE], b"a"].concat();
-    expect_whole(&sub, b"wa", b"", "a sub-negotiation holding IAC IAC")?;
+    expect_split(&sub, b"wa", b"", "a sub-negotiation holding IAC IAC")?;
+    let naws = [&b"w"[..], &[IAC, SB, NAWS, 0, IAC, IAC, 0, 24, IAC, SE], b"a"].concat();
+    expect_split(
+        &naws,
+        b"wa",
+        b"",
+        "a window size 255 × 24 (IAC SB NAWS 0 IAC IAC 0 24 IAC SE): only IAC SE ends it",
+    )?;
     expect_split(&script, b"wasde!", b"", "keys between telnet commands")
 }
 
@@ -154,7 +170,7 @@ pub(crate) async fn iac_iac() -> Outcome {
 }
 
 pub(crate) async fn refuses_options() -> Outcome {
-    let cases: [(&[u8], &[u8], &str); 5] = [
+    let cases: [(&[u8], &[u8], &str); 7] = [
         (&[IAC, WILL, NAWS], &[IAC, DONT, NAWS], "the client offers NAWS"),
         (
             &[IAC, WILL, TTYPE],
@@ -176,9 +192,19 @@ pub(crate) async fn refuses_options() -> Outcome {
             b"",
             "WONT x and DONT x for what we do not do",
         ),
+        (
+            &[IAC, WILL, ECHO, IAC, WILL, SGA],
+            &[IAC, DONT, ECHO, IAC, DONT, SGA],
+            "the client offers to echo and to suppress go-ahead itself (every WILL x gets DONT x: we want nothing from the client)",
+        ),
+        (
+            &[IAC, WILL, NAWS, IAC, WILL, NAWS],
+            &[IAC, DONT, NAWS, IAC, DONT, NAWS],
+            "the client offers NAWS twice (every WILL x gets DONT x, however often)",
+        ),
     ];
     for (input, replies, what) in cases {
-        expect_whole(input, b"", replies, what)?;
+        expect_split(input, b"", replies, what)?;
     }
     let script = [
         &b"w"[..],
@@ -207,16 +233,22 @@ pub(crate) async fn no_loops() -> Outcome {
         "the client agreed to ECHO and SGA (answers to our offer: never answered) and offered NAWS, TTYPE",
     )?;
     expect_split(&script, b"", &replies, "the client's answer to our negotiation")?;
-    expect_whole(
+    expect_split(
         &[IAC, DONT, ECHO, IAC, DONT, ECHO],
         b"",
         &[IAC, WONT, ECHO],
         "the client asked us to stop echoing, twice: acknowledged once (WONT ECHO)",
     )?;
-    expect_whole(
+    expect_split(
         &[IAC, DONT, SGA, IAC, DO, SGA, IAC, DO, SGA],
         b"",
         &[IAC, WONT, SGA, IAC, WILL, SGA],
         "DONT SGA, then DO SGA twice: WONT SGA once, WILL SGA once",
+    )?;
+    expect_split(
+        &[IAC, DONT, ECHO, IAC, DONT, SGA, IAC, DO, ECHO],
+        b"",
+        &[IAC, WONT, ECHO, IAC, WONT, SGA, IAC, WILL, ECHO],
+        "DONT ECHO, DONT SGA, then DO ECHO: each option on its own (WONT ECHO, WONT SGA, WILL ECHO)",
     )
 }

@@ -1,11 +1,14 @@
 //! What Q2's checks share: a player on an in-memory stream (`tokio::io::duplex`), reading what the
 //! server sends and finding boards in it; the expected boards come from a shadow game, the
-//! learner's own `Game` played with the same keys, so that a Q1 mistake costs Q1's points only.
+//! learner's own `Game` given the same calls in the same order as the server's (joins, keys,
+//! leaves), so that a Q1 mistake costs Q1's points only. The server's end of each stream is
+//! chopped ([`harness::io`]): reads of a few bytes, partial writes.
 
 use crate::boards::shown;
 use challenge::game::{Game, PlayerId};
 use challenge::server::Server;
-use harness::tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, duplex};
+use harness::io::chopped_duplex;
+use harness::tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{Duration, Instant, timeout};
 use harness::{Failure, Outcome, fail, show_bytes};
@@ -33,7 +36,12 @@ pub(crate) struct Player {
 impl Player {
     /// Joins `server` through a duplex stream of `capacity` bytes each way.
     pub(crate) fn join(server: &Server, name: &str, capacity: usize, start: Instant) -> Player {
-        let (ours, theirs) = duplex(capacity);
+        // The server's end reads 1–7 bytes at a time and writes 1–5, with spurious wake-ups:
+        // commands split across reads, partial writes (seeded by the player's name).
+        let seed = name
+            .bytes()
+            .fold(14u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        let (ours, theirs) = chopped_duplex(capacity, seed);
         let server = server.clone();
         let task = harness::tokio::spawn(async move { server.play(theirs).await });
         Player {
@@ -198,8 +206,11 @@ pub(crate) struct Shadow {
 
 impl Shadow {
     pub(crate) fn new() -> Shadow {
+        Shadow::sized(11, 9)
+    }
+    pub(crate) fn sized(width: usize, height: usize) -> Shadow {
         Shadow {
-            game: Game::new(11, 9),
+            game: Game::new(width, height),
         }
     }
     pub(crate) fn join(&mut self) -> (PlayerId, String) {
