@@ -28,6 +28,22 @@ pub fn state_dir(kit: &Path) -> PathBuf {
         .map_or_else(|| cargo_target_dir(kit).join("grader"), PathBuf::from)
 }
 
+/// Holds `<state>/<name>.lock` for as long as the returned file lives, or says that `what` is already
+/// running: two runs staging at one fixed path (a batch, `dev wrong`, `dev mutants`, which mutates
+/// its workspace in place) would write over each other.
+pub fn exclusive(kit: &Path, name: &str, what: &str) -> Result<std::fs::File, String> {
+    let dir = state_dir(kit);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(format!("{name}.lock"));
+    let lock = std::fs::File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    if lock.try_lock().is_err() {
+        return Err(format!(
+            "another `{what}` is running with this kit; wait for it to finish"
+        ));
+    }
+    Ok(lock)
+}
+
 #[derive(Debug, Clone)]
 pub struct Target {
     /// The folder holding one crate folder per challenge (`c01-identity/`, …).

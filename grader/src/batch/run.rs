@@ -55,14 +55,7 @@ pub fn run(
         ));
     }
     // One batch at a time per state folder: they would stage over each other.
-    let lock_path = state_dir(kit).join("stages").join("batch.lock");
-    std::fs::create_dir_all(state_dir(kit).join("stages"))
-        .map_err(|e| format!("cannot create {}: {e}", lock_path.display()))?;
-    let lock = std::fs::File::create(&lock_path)
-        .map_err(|e| format!("cannot create {}: {e}", lock_path.display()))?;
-    if lock.try_lock().is_err() {
-        return Err("another `grader batch` is running with this kit; wait for it to finish".into());
-    }
+    let _lock = crate::target::exclusive(kit, "batch", "grader batch")?;
     let grading = Grading {
         kit,
         all,

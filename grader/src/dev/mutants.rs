@@ -231,6 +231,8 @@ pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8
                 .into(),
         );
     }
+    // cargo-mutants changes the workspace's files in place: one run at a time.
+    let _lock = crate::target::exclusive(kit, "dev-mutants", "grader dev mutants")?;
     let mut all_explained = true;
     for plan in plans {
         let config = config(kit, plan)?;

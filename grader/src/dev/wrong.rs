@@ -104,6 +104,7 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8,
         println!("no cases to grade");
         return Ok(0);
     }
+    let _lock = crate::target::exclusive(kit, "dev-wrong", "grader dev wrong")?;
     let work = state_dir(kit).join("dev-wrong");
     let scratch = work.join("scratch");
     let sandbox = grader_core::sandbox::Sandbox::for_grading();
