@@ -140,12 +140,16 @@ pub(crate) async fn idle_client() -> Outcome {
     let _clock = hold_clock();
     let server = Server::start(q1::serve).await?;
     let _idle = server.connect().await?;
+    // And one that stopped in the middle of its line.
+    let mut halfway = server.connect().await?;
+    halfway.send(b"hel").await.map_err(on(&server))?;
     match step("no reply", expect_served(&server, "hello")).await {
         // One connection at a time is the likely cause only if the server accepts connections.
         Err(Failure::Timeout(_)) if !server.never_accepted() => Err(Failure::Timeout(
-            "while one client was connected and silent, another got no reply within 2 s: is the server \
-             handling one connection at a time? (`tokio::spawn` a task per connection; a time limit on \
-             the silent client's read does not help, it holds the others up until it runs out)"
+            "while one client was connected and silent, and another had sent half a line, a third got \
+             no reply within 2 s: is the server handling one connection at a time? (`tokio::spawn` a \
+             task per connection; a time limit on the silent client's read does not help, it holds the \
+             others up until it runs out)"
                 .into(),
         )),
         other => other.map_err(on(&server)),
