@@ -2,7 +2,8 @@
 
 use tokio::io::{AsyncBufRead, AsyncWrite};
 
-/// Q1 client: for each line of `input` (a last line without a newline counts too):
+/// Q1 client: for each line of `input` (an empty line too; a last line without a newline counts
+/// too):
 ///
 /// - connects to `addr` (a new connection per line);
 /// - sends the line + `\r\n`;
@@ -11,7 +12,9 @@ use tokio::io::{AsyncBufRead, AsyncWrite};
 ///
 /// Returns 0 at the end of the input. If connecting fails, writes `connection failed: <reason>` +
 /// `\n` to `errors` and returns 1; if the server closes without a reply, writes
-/// `connection lost: <reason>` + `\n` to `errors` (nothing to `output`) and returns 1.
+/// `connection lost: <reason>` + `\n` to `errors` (nothing to `output`) and returns 1. `<reason>`
+/// says what happened (the I/O error, or that the server closed without a reply). After a failure
+/// it stops: the rest of the input is not sent.
 pub async fn run<I, O, E>(addr: &str, input: I, output: O, errors: E) -> i32
 where
     I: AsyncBufRead + Unpin,

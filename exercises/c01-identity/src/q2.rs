@@ -16,12 +16,13 @@ pub struct Visit {
 /// recorded in the accept loop when the connection is accepted (not later in its task), so silent
 /// clients count too. The log belongs to this server: created in `serve`, not a `static`.
 ///
-/// A client whose line is `show log` (after trimming; `SHOW LOG` is not) gets the whole log as
-/// minified JSON + `\r\n` — `[{"ip":"127.0.0.1","port":50000},…]`, the requester itself last —
-/// then the connection closes. Any other line gets the Q1 reply.
+/// A client whose line is exactly `show log` once trimmed (`SHOW LOG`, `show logs` are not) gets
+/// the whole log as minified JSON + `\r\n` — `[{"ip":"127.0.0.1","port":50000},…]`, the
+/// requester itself last — then the connection closes as in Q1. Any other line gets the Q1 reply.
 pub async fn serve(listener: TcpListener) -> io::Result<()> {
     // TODO(Q2): one `Arc<Mutex<Vec<Visit>>>` per server, pushed to right after `accept()`, a clone
-    // of the `Arc` in each task. Never keep the lock across an `.await`. Q1's code can be reused.
+    // of the `Arc` in each task. Never keep the lock across an `.await` (a `show log` client still
+    // connected would hold up every new client). Q1's code can be reused.
     let _ = listener;
     todo!("serve identity replies and the log")
 }

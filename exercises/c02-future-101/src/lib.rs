@@ -19,9 +19,10 @@ pub use given::{
 use std::future::Future;
 
 /// Q1: the same result as [`synchronous_call`], built as a chain of future combinators on
-/// [`request_url_async`], the counterpart of a Deferred with `addCallback`s. Nothing blocks: the
-/// request only starts when the returned future is first polled, and a failed step comes back as
-/// `Err`.
+/// [`request_url_async`], the counterpart of a Deferred with `addCallback`s: the returned future is
+/// the chain itself, not an `async` block. Nothing blocks: the request only starts when the
+/// returned future is first polled (nothing is sent or spawned before), and a failed step comes
+/// back as `Err`, the same `FetchError` as [`synchronous_call`] gives.
 // The stub's last line only makes it compile (a `todo!()` is not a future): remove it, and this
 // `allow`, with the `todo!()`.
 #[allow(unreachable_code)]

@@ -19,8 +19,8 @@ pub use given::{
 
 use futures::future::{FutureExt, TryFutureExt};
 
-/// Q1: the chain of [`unfixed_q1`] with **one more step**, so that Person 3's blame is taken care of.
-/// The transcript is then
+/// Q1: the chain of [`unfixed_q1`] with **one more step**, added here (`unfixed_q1` stays as
+/// given), so that Person 3's blame is taken care of. The transcript is then
 ///
 /// ```text
 /// Person 1 said: Hello
@@ -30,8 +30,10 @@ use futures::future::{FutureExt, TryFutureExt};
 ///
 /// and the chain ends with `Ok("Everything is fine now.")`.
 pub async fn q1(out: &Transcript) -> Result<String, Blame> {
-    // TODO(Q1): add one step to the chain `unfixed_q1(out)` (which of the persons takes care of a
-    // blame, and on which path does a blame travel?), then `.await` it and return what it ends with.
+    // TODO(Q1): here, in `q1`, call the given `unfixed_q1(out)` and add one step to the future it
+    // returns (do not edit `unfixed_q1` itself: a check runs it as given and expects its blame).
+    // Which of the persons takes care of a blame, and on which path does a blame travel? Then
+    // `.await` the chain and return what it ends with.
     let _ = out;
     todo!("add one step to the chain of Q1")
 }

@@ -17,12 +17,13 @@ enum Trouble {
     Lost(io::Error),
 }
 
-/// Q1 client: for each line of `input` (a last line without a newline counts too), connects to
-/// `addr`, sends the line + `\r\n`, reads the reply line and writes its text (without `\r\n`) + `\n`
-/// to `output`. Returns 0 at the end of the input.
+/// Q1 client: for each line of `input` (an empty one too; a last line without a newline counts
+/// too), connects to `addr`, sends the line + `\r\n`, reads the reply line and writes its text
+/// (without `\r\n`) + `\n` to `output`, flushed. Returns 0 at the end of the input.
 ///
 /// If connecting fails, writes `connection failed: <reason>` to `errors` and returns 1; if the
-/// server closes without replying, writes `connection lost: <reason>` and returns 1.
+/// server closes without replying, writes `connection lost: <reason>` and returns 1. Either way
+/// it stops there: the rest of the input is not sent.
 pub async fn run<I, O, E>(addr: &str, input: I, mut output: O, mut errors: E) -> i32
 where
     I: AsyncBufRead + Unpin,

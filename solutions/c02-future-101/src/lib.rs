@@ -19,9 +19,10 @@ use futures::{TryFutureExt, future};
 use std::future::Future;
 
 /// Q1: the same result as [`synchronous_call`], built as a chain of future combinators on
-/// [`request_url_async`], the counterpart of a Deferred with `addCallback`s. Nothing blocks: the
-/// request only starts when the returned future is first polled, and a failed step comes back as
-/// `Err`.
+/// [`request_url_async`], the counterpart of a Deferred with `addCallback`s: the returned future is
+/// the chain itself, not an `async` block. Nothing blocks: the request only starts when the
+/// returned future is first polled (nothing is sent or spawned before), and a failed step comes
+/// back as `Err`, the same `FetchError` as [`synchronous_call`] gives.
 pub fn chained_call(url: &str) -> impl Future<Output = Result<String, FetchError>> + Send + 'static {
     // `and_then` runs its step on success only, and lets an error flow past it: an errback-free
     // `addCallback`. Its step returns a future, so a plain `Result` is wrapped in `future::ready`.

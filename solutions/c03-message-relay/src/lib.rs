@@ -19,8 +19,8 @@ pub use given::{
 
 use futures::future::{FutureExt, TryFutureExt};
 
-/// Q1: the chain of [`unfixed_q1`] with **one more step**, so that Person 3's blame is taken care of.
-/// The transcript is then
+/// Q1: the chain of [`unfixed_q1`] with **one more step**, added here (`unfixed_q1` stays as
+/// given), so that Person 3's blame is taken care of. The transcript is then
 ///
 /// ```text
 /// Person 1 said: Hello

@@ -1,11 +1,22 @@
-//! What the checks share: the expected replies, asking the server, reading the log.
+//! What the checks share: the expected replies, reading a reply loosely or exactly, the clock held
+//! still, asking the server, reading the log.
+//!
+//! Each check judges its own sentence. The exact bytes of a Q1 reply are `exact-reply`'s business:
+//! a check of *serving* accepts any reply ([`read_reply`]), a check of the text compares the text
+//! between the quotes ([`quoted_text`]), a check of the port looks for the port's number
+//! ([`numbers_in`]). So one slip in the reply's format costs one check, not ten.
 
 use harness::serde_json::{self, Value};
-use harness::tcp::{Client, STEP_LIMIT, Server};
+use harness::tcp::{Client, Connect, STEP_LIMIT, Server};
 use harness::tokio::io::{AsyncRead, AsyncReadExt};
-use harness::tokio::net::{TcpSocket, TcpStream};
+use harness::tokio::net::{TcpListener, TcpSocket, TcpStream};
+use harness::tokio::task::spawn_blocking;
 use harness::tokio::time::{Instant, timeout, timeout_at};
 use harness::{Failure, Outcome, fail, show_bytes};
+use std::future::Future;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::time::Duration;
 
 /// The Q1 reply to a client on `port` (of 127.0.0.1) that said `text`.
 pub(crate) fn identity(port: u16, text: &str) -> Vec<u8> {
@@ -22,11 +33,7 @@ pub(crate) fn expect_bytes(what: &str, expected: &[u8], got: &[u8]) -> Outcome {
     if expected == got {
         Ok(())
     } else {
-        fail(format!(
-            "{what}: expected {}, got {}",
-            show_bytes(expected),
-            show_bytes(got)
-        ))
+        fail(format!("{what}: {}", harness::bytes_differ(expected, got)))
     }
 }
 
@@ -35,13 +42,64 @@ pub(crate) fn on(server: &Server) -> impl Fn(Failure) -> Failure + '_ {
     |failure| server.explain(failure)
 }
 
-/// Connects, sends `request` and reads one reply line. Returns the client (still connected) and
-/// the line.
+/// The text of a Q1 reply, read loosely: what stands between `saying "` (or, failing that, the
+/// first `"`) and the last `"`. `None` when the reply has no quoted text at all.
+pub(crate) fn quoted_text(line: &[u8]) -> Option<&[u8]> {
+    let marker = b"saying \"";
+    let start = match line.windows(marker.len()).position(|w| w == marker) {
+        Some(at) => at + marker.len(),
+        None => line.iter().position(|&b| b == b'"')? + 1,
+    };
+    let end = line.iter().rposition(|&b| b == b'"')?;
+    (end >= start).then(|| &line[start..end])
+}
+
+/// Whether a Q1 reply quotes `text`: its quoted text is `text`, whatever the rest of the reply.
+pub(crate) fn says(line: &[u8], text: &[u8]) -> bool {
+    quoted_text(line) == Some(text)
+}
+
+/// The numbers written in a line (runs of decimal digits that fit a `u32`): a reply names its
+/// client's port among them, whatever the words around it.
+pub(crate) fn numbers_in(line: &[u8]) -> Vec<u32> {
+    line.split(|b| !b.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .filter_map(|run| std::str::from_utf8(run).ok()?.parse().ok())
+        .collect()
+}
+
+/// Reads one reply: up to and including the first `\n`, or everything until the server closed
+/// (a reply without a line ending is still a reply; its bytes are `exact-reply`'s business).
+/// Fails when nothing at all came. Waits 2 s on the check's clock, and at most 2.5 s of real time
+/// (for a clock held still).
+pub(crate) async fn read_reply(client: &mut Client) -> Outcome<Vec<u8>> {
+    let reading = async {
+        match client.read_line().await {
+            Err(Failure::Fail(m)) if m.starts_with("the connection closed before the line ended") => {
+                // The bytes that came are still the client's: at EOF, `read_to_end` hands them over.
+                client.read_to_end().await
+            }
+            other => other,
+        }
+    };
+    match real_limit(STEP_LIMIT + Duration::from_millis(500), reading).await {
+        Some(outcome) => outcome,
+        None => Err(Failure::Timeout("no reply within 2.5 s".into())),
+    }
+}
+
+/// Connects, sends `request` and reads one reply (see [`read_reply`]). Returns the client (still
+/// connected) and the reply.
 pub(crate) async fn ask(server: &Server, request: &[u8]) -> Outcome<(Client, Vec<u8>)> {
     let mut client = server.connect().await?;
     client.send(request).await.map_err(on(server))?;
-    let line = client.read_line().await.map_err(on(server))?;
+    let line = read_reply(&mut client).await.map_err(on(server))?;
     Ok((client, line))
+}
+
+/// Sends `text` + `\r\n` on a new connection and expects any reply: proof that the server serves.
+pub(crate) async fn expect_served(server: &Server, text: &str) -> Outcome {
+    ask(server, format!("{text}\r\n").as_bytes()).await.map(drop)
 }
 
 /// `line` without its line ending (`\r\n` or a bare `\n`).
@@ -50,33 +108,24 @@ pub(crate) fn without_line_ending(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Like [`expect_bytes`] for two lines, but blind to the line ending: only `exact-reply` judges
-/// the `\r\n`, so that a `\n` costs the points of that one check.
-pub(crate) fn expect_line(what: &str, expected: &[u8], got: &[u8]) -> Outcome {
-    if without_line_ending(expected) == without_line_ending(got) {
-        Ok(())
-    } else {
-        expect_bytes(what, expected, got)
+/// Sends `request` on a new connection and expects a reply that quotes `text` (the rest of the
+/// reply is `exact-reply`'s business). `what` says what was sent, for the message.
+pub(crate) async fn expect_text(server: &Server, request: &[u8], text: &str, what: &str) -> Outcome {
+    let (client, line) = ask(server, request).await?;
+    if says(&line, text.as_bytes()) {
+        return Ok(());
     }
-}
-
-/// Sends `request` on a new connection and expects the Q1 reply for `text` (any line ending:
-/// [`expect_exact_identity`] is the one check of the `\r\n`).
-pub(crate) async fn expect_identity(server: &Server, request: &[u8], text: &str) -> Outcome {
-    let (client, line) = ask(server, request).await?;
-    let what = format!("reply to {}", show_bytes(request));
-    expect_line(&what, &identity(client.local_addr().port(), text), &line)
-}
-
-/// Sends `request` on a new connection and expects the Q1 reply for `text`, byte for byte.
-pub(crate) async fn expect_exact_identity(server: &Server, request: &[u8], text: &str) -> Outcome {
-    let (client, line) = ask(server, request).await?;
-    let what = format!("reply to {}", show_bytes(request));
-    expect_bytes(&what, &identity(client.local_addr().port(), text), &line)
+    let expected = identity(client.local_addr().port(), text);
+    fail(format!(
+        "{what}: expected the reply to quote {text:?} ({}), got {}",
+        show_bytes(&expected),
+        show_bytes(&line)
+    ))
 }
 
 /// Parses a `show log` reply into `(ip, port)` pairs, failing with a sentence when it is not the
-/// expected JSON array of `{"ip": "…", "port": …}` objects.
+/// expected JSON array of `{"ip": "…", "port": …}` objects. The line ending is `exact-json`'s
+/// business: any (or none) is accepted here.
 pub(crate) fn parse_log(reply: &[u8]) -> Outcome<Vec<(String, u16)>> {
     let not_a_log = |why: String| {
         fail(format!(
@@ -85,7 +134,7 @@ pub(crate) fn parse_log(reply: &[u8]) -> Outcome<Vec<(String, u16)>> {
             show_bytes(reply)
         ))
     };
-    let value: Value = match serde_json::from_slice(reply) {
+    let value: Value = match serde_json::from_slice(without_line_ending(reply)) {
         Ok(value) => value,
         Err(e) => return not_a_log(format!("it is not JSON ({e})")),
     };
@@ -155,12 +204,7 @@ pub(crate) async fn raw_line<R: AsyncRead + Unpin>(reader: &mut R) -> Outcome<Ve
             }
             Ok(Err(e)) => return fail(format!("the connection failed while reading: {e}")),
             Ok(Ok(0)) if line.is_empty() => return fail("the connection closed without a reply"),
-            Ok(Ok(0)) => {
-                return fail(format!(
-                    "the connection closed before the line ended; got {}",
-                    show_bytes(&line)
-                ));
-            }
+            Ok(Ok(0)) => return Ok(line),
             Ok(Ok(n)) => line.extend_from_slice(&buf[..n]),
         }
     }
@@ -172,4 +216,81 @@ pub(crate) async fn connect_from_127_0_0_2(server: &Server) -> Option<TcpStream>
     let socket = TcpSocket::new_v4().ok()?;
     socket.bind(([127, 0, 0, 2], 0).into()).ok()?;
     timeout(STEP_LIMIT, socket.connect(server.addr)).await.ok()?.ok()
+}
+
+/// The check's paused clock, held still while this lives: tokio does not let a paused clock
+/// advance by itself while a `spawn_blocking` task is in flight, and this is one, waiting to be
+/// dropped. Then the server's timers (its one-second drain, a retry's pause) fire only when the
+/// check calls `tokio::time::advance`, while sockets go on in real time: a verdict never depends
+/// on how fast the machine is. Waits on the server then need a real-time limit: [`real_limit`].
+pub(crate) struct HeldClock {
+    _release: std::sync::mpsc::Sender<()>,
+}
+
+/// Holds the check's paused clock still (see [`HeldClock`]). Only for `paused` checks.
+pub(crate) fn hold_clock() -> HeldClock {
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    spawn_blocking(move || {
+        let _ = held.recv();
+    });
+    HeldClock { _release: release }
+}
+
+/// `f`, or `None` after `limit` of real time (for checks whose clock is held still, where tokio's
+/// own timers do not run by themselves).
+pub(crate) async fn real_limit<F: Future>(limit: Duration, f: F) -> Option<F::Output> {
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let timer = spawn_blocking(move || {
+        let _ = wait.recv_timeout(limit);
+    });
+    harness::tokio::select! {
+        biased;
+        out = f => {
+            drop(done);
+            Some(out)
+        }
+        _ = timer => None,
+    }
+}
+
+/// A step of a check whose clock is held still: `f`, or a timeout after 2 s of real time saying
+/// `what` did not happen.
+pub(crate) async fn step<T>(what: &str, f: impl Future<Output = Outcome<T>>) -> Outcome<T> {
+    match real_limit(STEP_LIMIT, f).await {
+        Some(outcome) => outcome,
+        None => Err(Failure::Timeout(format!("{what} within 2 s"))),
+    }
+}
+
+/// A small socket buffer, in bytes (the kernel doubles it): far less than a 64 KiB reply or a
+/// 19 KB log, so such a reply does not fit in the kernel's buffers at once.
+pub(crate) const SMALL_BUFFER: u32 = 4096;
+
+/// A client with a small receive buffer: a long reply waits in the server's buffers until the
+/// client reads it.
+pub(crate) const SMALL_RECEIVE: Connect = Connect {
+    receive_buffer: Some(SMALL_BUFFER),
+};
+
+/// Makes the sockets `listener` accepts keep a small send buffer (accepted sockets inherit it),
+/// so that a long reply does not fit in the kernel at once: a single `write` then takes only part
+/// of it.
+pub(crate) fn small_send_buffer(listener: TcpListener) -> io::Result<TcpListener> {
+    let fd = OwnedFd::from(listener.into_std()?);
+    let socket = TcpSocket::from_std_stream(std::net::TcpStream::from(fd));
+    socket.set_send_buffer_size(SMALL_BUFFER)?;
+    // `listen` again on a listening socket only sets its backlog; it gives the listener back.
+    socket.listen(1024)
+}
+
+/// Lets the server catch up with what the check just did on a socket, on a clock held still:
+/// yields, a few milliseconds of real time for the kernel to deliver, yields again.
+pub(crate) async fn settle() {
+    for _ in 0..10 {
+        harness::tokio::task::yield_now().await;
+    }
+    let _ = real_limit(harness::time::ms(5), std::future::pending::<()>()).await;
+    for _ in 0..10 {
+        harness::tokio::task::yield_now().await;
+    }
 }

@@ -1,8 +1,8 @@
 //! The pages the result checks serve, what a call must return for each, and the loop that compares.
 
-use crate::{Answer, synchronous};
+use crate::support::{Answer, synchronous};
 use challenge::FetchError;
-use harness::http::{MockHttp, Page};
+use harness::rawhttp::{RawHttp, Reply};
 use harness::{Outcome, fail};
 
 const UTF8_HTML: &str = "text/html; charset=utf-8";
@@ -17,14 +17,22 @@ enum Expected {
 
 /// A page served at `route` (or, with `page: None`, a port where nothing listens), and what a call
 /// for it must return.
-pub struct Case {
+pub(crate) struct Case {
     what: &'static str,
     route: &'static str,
-    page: Option<Page>,
+    page: Option<Reply>,
     expected: Expected,
 }
 
-fn text_case(what: &'static str, route: &'static str, page: Page, expected: &str) -> Case {
+/// A `200 OK` page with this Content-Type (`None`: no Content-Type header at all) and body.
+fn page(content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Reply {
+    match content_type {
+        Some(content_type) => Reply::ok(body).content_type(content_type),
+        None => Reply::ok(body),
+    }
+}
+
+fn text_case(what: &'static str, route: &'static str, page: Reply, expected: &str) -> Case {
     Case {
         what,
         route,
@@ -33,35 +41,35 @@ fn text_case(what: &'static str, route: &'static str, page: Page, expected: &str
     }
 }
 
-pub fn plain_pages() -> Vec<Case> {
-    let page = "<!doctype html>\r\n<html>\n  <head><title>Deferred 101</title></head>\n  <body>\n\t<p>caf\u{e9}  au\tlait</p>\n  </body>\n</html>\n";
+pub(crate) fn plain_pages() -> Vec<Case> {
+    let html = "<!doctype html>\r\n<html>\n  <head><title>Deferred 101</title></head>\n  <body>\n\t<p>caf\u{e9}  au\tlait</p>\n  </body>\n</html>\n";
     vec![text_case(
         "a UTF-8 page",
         "/page",
-        Page::new(Some(UTF8_HTML), page),
+        page(Some(UTF8_HTML), html),
         "<!doctypehtml><html><head><title>Deferred101</title></head><body><p>caf\u{e9}aulait</p></body></html>",
     )]
 }
 
-pub fn python_space_pages() -> Vec<Case> {
+pub(crate) fn python_space_pages() -> Vec<Case> {
     // Python's `str.isspace` is true for every one of these, `char::is_whitespace` for all but the
     // four separators U+001C..U+001F. U+200B, U+FEFF and U+180E are not whitespace for either.
-    let page = "<p>a\u{1c}b\u{1d}c\u{1e}d\u{1f}e\u{85}f\u{a0}g\u{2003}h\u{3000}i\u{2028}j\u{b}k\u{c}l\u{1680}m\
+    let html = "<p>a\u{1c}b\u{1d}c\u{1e}d\u{1f}e\u{85}f\u{a0}g\u{2003}h\u{3000}i\u{2028}j\u{b}k\u{c}l\u{1680}m\
                 \u{2000}n\u{200a}o\u{2029}p\u{202f}q\u{205f}r\rs</p><p>\u{200b}\u{feff}\u{180e}</p>";
     vec![text_case(
         "a page with Python's less common whitespace",
         "/spaces",
-        Page::new(Some(UTF8_HTML), page),
+        page(Some(UTF8_HTML), html),
         "<p>abcdefghijklmnopqrs</p><p>\u{200b}\u{feff}\u{180e}</p>",
     )]
 }
 
-pub fn charset_pages() -> Vec<Case> {
+pub(crate) fn charset_pages() -> Vec<Case> {
     vec![
         text_case(
             "a page in ISO-8859-1 (true Latin-1: 0x85 and 0xA0 are whitespace, 0x80 is U+0080)",
             "/latin1",
-            Page::new(
+            page(
                 Some("text/html; charset=ISO-8859-1"),
                 b"<p>caf\xe9 cr\xe8me\x85\xa0\x80</p>".to_vec(),
             ),
@@ -70,19 +78,19 @@ pub fn charset_pages() -> Vec<Case> {
         text_case(
             "a `text/plain` page without charset (Latin-1, whatever its bytes are)",
             "/no-charset",
-            Page::new(Some("text/plain"), "caf\u{e9} \u{a0}!"),
+            page(Some("text/plain"), "caf\u{e9} \u{a0}!"),
             "caf\u{c3}\u{a9}\u{c2}!",
         ),
         text_case(
             "a `text/html` page without charset (Latin-1 too: 0xA0 is whitespace)",
             "/html-no-charset",
-            Page::new(Some("text/html"), b"<p>caf\xe9\xa0cr\xe8me</p>".to_vec()),
+            page(Some("text/html"), b"<p>caf\xe9\xa0cr\xe8me</p>".to_vec()),
             "<p>caf\u{e9}cr\u{e8}me</p>",
         ),
         text_case(
             "a page in windows-1252 (0x80 is €, 0x85 is …, which is not whitespace)",
             "/windows-1252",
-            Page::new(
+            page(
                 Some("text/html; charset=windows-1252"),
                 b"<p>\x93ok\x94 \x80\x85</p>".to_vec(),
             ),
@@ -91,19 +99,19 @@ pub fn charset_pages() -> Vec<Case> {
         text_case(
             "an `application/json` page without charset (UTF-8)",
             "/json",
-            Page::new(Some("application/json"), "{\"caf\u{e9}\": \"\u{2603}\"}"),
+            page(Some("application/json"), "{\"caf\u{e9}\": \"\u{2603}\"}"),
             "{\"caf\u{e9}\":\"\u{2603}\"}",
         ),
         text_case(
             "a page with a quoted charset, `charset=\"UTF-8\"`",
             "/quoted",
-            Page::new(Some("text/html; charset=\"UTF-8\""), "<p>na\u{ef}ve \u{2603}</p>"),
+            page(Some("text/html; charset=\"UTF-8\""), "<p>na\u{ef}ve \u{2603}</p>"),
             "<p>na\u{ef}ve\u{2603}</p>",
         ),
     ]
 }
 
-pub fn error_pages() -> Vec<Case> {
+pub(crate) fn error_pages() -> Vec<Case> {
     let error = |what, route, page, kind| Case {
         what,
         route,
@@ -114,31 +122,31 @@ pub fn error_pages() -> Vec<Case> {
         error(
             "a 404 page",
             "/missing",
-            Page::new(Some(UTF8_HTML), "<p>not found</p>").status(404),
+            page(Some(UTF8_HTML), "<p>not found</p>").status(404),
             "Status(404)",
         ),
         error(
             "a page without Content-Type",
             "/no-type",
-            Page::new(None, "<p>what am I?</p>"),
+            page(None, "<p>what am I?</p>"),
             "NoContentType",
         ),
         error(
             "a page that says UTF-8 but is not",
             "/bad-utf8",
-            Page::new(Some(UTF8_HTML), b"<p>\xff</p>".to_vec()),
+            page(Some(UTF8_HTML), b"<p>\xff</p>".to_vec()),
             "Decode",
         ),
         error(
             "an `application/octet-stream` page without charset",
             "/octets",
-            Page::new(Some("application/octet-stream"), "<p>bytes</p>"),
+            page(Some("application/octet-stream"), "<p>bytes</p>"),
             "NoCharset",
         ),
         error(
             "a page in an unknown charset",
             "/klingon",
-            Page::new(Some("text/html; charset=x-klingon"), "<p>Qapla'</p>"),
+            page(Some("text/html; charset=x-klingon"), "<p>Qapla'</p>"),
             "UnknownCharset",
         ),
         Case {
@@ -164,7 +172,7 @@ fn kind(error: &FetchError) -> String {
 
 /// Text in quotes, with every character but ASCII ones, spaces and letters written as `\u{…}` (so
 /// that U+001C or U+00A0 can be seen), cut after 200 characters.
-pub fn show_text(text: &str) -> String {
+pub(crate) fn show_text(text: &str) -> String {
     let mut shown = String::from("\"");
     for (i, c) in text.chars().enumerate() {
         if i == 200 {
@@ -184,7 +192,7 @@ pub fn show_text(text: &str) -> String {
     shown
 }
 
-pub fn show(result: &Result<String, FetchError>) -> String {
+pub(crate) fn show(result: &Result<String, FetchError>) -> String {
     match result {
         Ok(text) => format!("Ok({})", show_text(text)),
         Err(e) => format!("Err({}): {e}", kind(e)),
@@ -219,13 +227,11 @@ fn refused_url(route: &str) -> Outcome<String> {
 
 /// Serves the cases, calls `answer` and the given `synchronous_call` for each, and expects both to
 /// return what the case says.
-pub async fn expect_cases(answer: Answer, cases: Vec<Case>) -> Outcome {
-    let http = MockHttp::start().await;
-    for case in &cases {
-        if let Some(page) = &case.page {
-            http.page(case.route, page.clone()).await;
-        }
-    }
+pub(crate) async fn expect_cases(answer: Answer, cases: Vec<Case>) -> Outcome {
+    let routes = cases
+        .iter()
+        .filter_map(|case| Some((case.route, case.page.clone()?)));
+    let http = RawHttp::start(routes).await?;
     for case in &cases {
         let url = match case.page {
             Some(_) => http.url(case.route),

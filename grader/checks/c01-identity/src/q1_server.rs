@@ -1,0 +1,157 @@
+//! Q1, the server: the exact reply, reading exactly one line, concurrency.
+//!
+//! Only `exact-reply` judges the reply's bytes; the others judge the quoted text, the port, or
+//! that a reply came at all (see `support`).
+
+use crate::support::*;
+use challenge::q1;
+use harness::futures::future::join_all;
+use harness::tcp::Server;
+use harness::tokio::io::AsyncWriteExt;
+use harness::{Failure, Outcome, fail, show_bytes};
+
+/// A text that `{:?}` would escape: the reply quotes the text as it is.
+const QUOTED: &str = r#"say "hi" \o/"#;
+
+pub(crate) async fn exact_reply() -> Outcome {
+    let server = Server::start(q1::serve).await?;
+    let (client, line) = ask(&server, b"hello\r\n").await?;
+    let expected = identity(client.local_addr().port(), "hello");
+    expect_bytes("reply to b\"hello\\r\\n\"", &expected, &line)?;
+    // `<ip>` is the client's: where the system has a second loopback address (Linux has all of
+    // 127.0.0.0/8, macOS only 127.0.0.1), the second client comes from 127.0.0.2.
+    let request = format!("{QUOTED}\r\n");
+    let what = format!("reply to {}", show_bytes(request.as_bytes()));
+    let Some(mut stream) = connect_from_127_0_0_2(&server).await else {
+        let (client, line) = ask(&server, request.as_bytes()).await?;
+        return expect_bytes(&what, &identity(client.local_addr().port(), QUOTED), &line);
+    };
+    let peer = stream.local_addr().map_err(|e| Failure::Fail(e.to_string()))?;
+    if let Err(e) = stream.write_all(request.as_bytes()).await {
+        fail!("could not send to the server: {e}");
+    }
+    let line = raw_line(&mut stream).await.map_err(on(&server))?;
+    let expected = identity_of("127.0.0.2", peer.port(), QUOTED);
+    expect_bytes(&format!("a client at {peer}: {what}"), &expected, &line)
+}
+
+pub(crate) async fn trims_lf_and_split() -> Outcome {
+    // Held still, so that the pause between the two pieces below is the check's to decide.
+    let _clock = hold_clock();
+    let server = Server::start(q1::serve).await?;
+    expect_text(
+        &server,
+        b"\t hi there \t\n",
+        "hi there",
+        "a client sent b\"\\t hi there \\t\\n\" (whitespace around it, a bare `\\n`)",
+    )
+    .await?;
+    // Two lines in one write: one line is read, the rest is not part of it.
+    expect_text(
+        &server,
+        b"one\r\ntwo\r\n",
+        "one",
+        "a client sent b\"one\\r\\ntwo\\r\\n\" in one write (the request is its first line only)",
+    )
+    .await?;
+    // One line in two writes, the server given time to read the first before the second comes:
+    // two TCP chunks.
+    let mut client = server.connect().await?;
+    client.send(b"hel").await.map_err(on(&server))?;
+    settle().await;
+    client.send(b"lo\r\n").await.map_err(on(&server))?;
+    let line = read_reply(&mut client).await.map_err(on(&server))?;
+    if !says(&line, b"hello") {
+        fail!(
+            "a client sent `hel`, then `lo\\r\\n` a moment later: expected the reply to quote \"hello\", \
+             got {} (a line can arrive in several chunks: read up to `\\n`, not once)",
+            show_bytes(&line)
+        );
+    }
+    Ok(())
+}
+
+/// A client sends `request` (no newline) and half-closes: the reply quotes `text`.
+async fn half_closed(server: &Server, request: &[u8], text: &str) -> Outcome {
+    let mut client = server.connect().await?;
+    client.send(request).await.map_err(on(server))?;
+    client.shutdown_write().await.map_err(on(server))?;
+    let what = format!(
+        "a client sent {} without a newline and half-closed: expected a reply quoting {text:?} (EOF \
+         ends the line too",
+        show_bytes(request)
+    );
+    let what = if text.is_empty() {
+        format!("{what}, an empty one as well)")
+    } else {
+        format!("{what})")
+    };
+    match read_reply(&mut client).await.map_err(on(server)) {
+        Ok(line) if says(&line, text.as_bytes()) => Ok(()),
+        Ok(line) => fail!("{what}, got {}", show_bytes(&line)),
+        Err(Failure::Fail(m)) => fail!("{what}, but {m}"),
+        Err(timeout) => Err(timeout),
+    }
+}
+
+pub(crate) async fn half_close_line() -> Outcome {
+    let server = Server::start(q1::serve).await?;
+    half_closed(&server, b"  hello", "hello").await?;
+    half_closed(&server, b"", "").await
+}
+
+pub(crate) async fn concurrent_clients() -> Outcome {
+    let server = Server::start(q1::serve).await?;
+    // All 100 connected at once, then all asking at once.
+    let mut clients = server.connect_many(100).await?;
+    let asks = clients.iter_mut().enumerate().map(|(i, client)| async move {
+        client.send(format!("client {i}\r\n").as_bytes()).await?;
+        let line = read_reply(client).await?;
+        Ok::<_, Failure>((client.local_addr().port(), line))
+    });
+    let replies: Vec<(u16, Vec<u8>)> = join_all(asks)
+        .await
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.map_err(|f| server.explain(context(&format!("client {i} of 100"), f))))
+        .collect::<Outcome<_>>()?;
+    let all: Vec<u32> = replies.iter().map(|(port, _)| u32::from(*port)).collect();
+    for (i, (port, line)) in replies.iter().enumerate() {
+        let numbers = numbers_in(line);
+        let other = numbers
+            .iter()
+            .find(|n| **n != u32::from(*port) && all.contains(n));
+        if !numbers.contains(&u32::from(*port)) || other.is_some() {
+            fail!(
+                "client {i} of 100, on port {port}: expected a reply naming its own port, got {}{}",
+                show_bytes(line),
+                match other {
+                    Some(other) => format!(" (port {other} is another client's)"),
+                    None => String::new(),
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn idle_client() -> Outcome {
+    // The clock stands still: a timeout on the silent client's read never fires to free the others.
+    let _clock = hold_clock();
+    let server = Server::start(q1::serve).await?;
+    let _idle = server.connect().await?;
+    // And one that stopped in the middle of its line.
+    let mut halfway = server.connect().await?;
+    halfway.send(b"hel").await.map_err(on(&server))?;
+    match step("no reply", expect_served(&server, "hello")).await {
+        // One connection at a time is the likely cause only if the server accepts connections.
+        Err(Failure::Timeout(_)) if !server.never_accepted() => Err(Failure::Timeout(
+            "while one client was connected and silent, and another had sent half a line, a third got \
+             no reply within 2 s: is the server handling one connection at a time? (`tokio::spawn` a \
+             task per connection; a time limit on the silent client's read does not help, it holds the \
+             others up until it runs out)"
+                .into(),
+        )),
+        other => other.map_err(on(&server)),
+    }
+}
