@@ -6,8 +6,8 @@
 //! - [`runner`]: runs a suite in a child process, one check at a time, under a watchdog, turning
 //!   `todo!()` and panics into statuses;
 //! - [`learner`]: the same from a `#[test]`, for `cargo test -p <challenge>`;
-//! - [`tcp`], [`time`], [`http`]: harnesses to drive learner code — a TCP client with limits on
-//!   every read, a server launcher on `127.0.0.1:0`, virtual-time recorders, wiremock pages;
+//! - [`tcp`], [`time`]: harnesses to drive learner code — a TCP client with limits on every read, a
+//!   server launcher on `127.0.0.1:0`, virtual-time recorders;
 //! - [`io`]: I/O as the network behaves — reads split anywhere, partial writes, spurious wake-ups —
 //!   and peers that never read, never stop sending, or stop mid-message;
 //! - [`tasks`]: tasks left behind on the check's runtime, against a baseline;
@@ -15,15 +15,15 @@
 //! - [`exec`]: a challenge's binary run as a process of its own (arguments, streams, exit code);
 //! - [`netsim`]: a seeded lossy datagram network in virtual time, recording every datagram's fate;
 //! - [`memory`]: an opt-in counting allocator, for checks of bounded memory;
-//! - [`rawhttp`]: an HTTP/1.1 server on raw TCP that counts requests in flight, answers without
-//!   Content-Length, drops or holds connections.
+//! - [`rawhttp`]: the HTTP fake: an HTTP/1.1 server on raw TCP that serves scripted replies (status,
+//!   content type or none, delays), counts requests in flight, answers without Content-Length, drops
+//!   or holds connections.
 //!
 //! Checks depend on this crate only (plus the challenge under test), so it re-exports what they use.
 
 pub mod buffer;
 pub mod check;
 pub mod exec;
-pub mod http;
 pub mod io;
 pub mod learner;
 pub mod logs;
@@ -49,4 +49,3 @@ pub use tokio;
 pub use tokio_test;
 pub use tokio_util;
 pub use tracing;
-pub use wiremock;

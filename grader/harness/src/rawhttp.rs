@@ -1,10 +1,11 @@
 //! A tiny HTTP/1.1 server on raw TCP that *observes* its clients: how many requests are in flight
 //! at once, when each one arrived and was answered, and when a client gave up on a request.
 //!
-//! wiremock ([`crate::http`]) answers through a synchronous `Respond` and applies delays after it,
-//! so it cannot tell how many requests overlap, and hyper always frames bodies, so it cannot send a
-//! response without `Content-Length`. This server can: it runs as a task of the check's runtime,
-//! answers one request per connection (`Connection: close`), and per path can
+//! It is the kit's one HTTP fake. A mock server on a framework (wiremock, on hyper) answers through a
+//! synchronous responder and applies delays after it, so it cannot tell how many requests overlap,
+//! and hyper always frames bodies, so it cannot send a response without `Content-Length`. This
+//! server can: it runs as a task of the check's runtime, answers one request per connection
+//! (`Connection: close`), and per path can
 //!
 //! - answer after a delay, with or without `Content-Length` (without, the body ends when the
 //!   server closes the connection, as HTTP/1.0 servers did);
