@@ -301,9 +301,11 @@ async fn at_once() -> Outcome {
     let start = Instant::now();
     answer().await;
     let waited = start.elapsed();
-    ensure(waited == Duration::ZERO, || {
-        format!("answer(): expected the value at once, got it after {waited:?} of waiting")
-    })
+    ensure!(
+        waited == Duration::ZERO,
+        "answer(): expected the value at once, got it after {waited:?} of waiting"
+    );
+    Ok(())
 }
 "#;
 
