@@ -2,9 +2,10 @@
 //! 5 s, 10 s…, acks counted, the return when the connection is lost), and `run` on real TCP
 //! against a small server written here (no timing there).
 
-use crate::peers::{Played, Script, play, secs, updates_at};
+use crate::peers::{Played, Script, play, updates_at};
 use crate::support::closed_port;
 use challenge::client::{run, session};
+use harness::time::secs;
 use harness::tokio::io::{AsyncWriteExt, duplex};
 use harness::tokio::net::TcpListener;
 use harness::tokio::time::{Duration, Instant, timeout, timeout_at};
@@ -26,28 +27,43 @@ async fn drive(script: Script, wait: f64) -> (Played, Option<(u64, f64)>) {
 }
 
 pub(crate) async fn first_update() -> Outcome {
-    let (played, _) = drive(Script::silent(5.5), 1.0).await;
+    // The peer speaks at 2 s and 4 s: the first update is due 5 s after the start all the same.
+    let script = Script {
+        chatter: &[(2.0, b"<ping>"), (4.0, b"<Ack>")],
+        ..Script::silent(5.5)
+    };
+    let (played, _) = drive(script, 1.0).await;
     let received = played.received;
     let expected = updates_at(&[5.0]);
     if received != expected {
         return fail(format!(
-            "over the first 5.5 s, expected one `<update>` at exactly 5 s (and nothing before), \
-             got {received:?} (token, second)"
+            "a peer greeted at once, sent `<ping>` at 2 s and `<Ack>` at 4 s; over the first 5.5 s \
+             expected one `<update>` at exactly 5 s (and nothing before), got {received:?} (token, \
+             second): the first update is due 5 s after the session starts, whatever comes in between"
         ));
     }
     Ok(())
 }
 
 pub(crate) async fn every_5s() -> Outcome {
-    let (played, _) = drive(Script::silent(21.0), 1.0).await;
+    // The peer acks each update 1.5 s after it came, and says something else at 12.3 s: the
+    // updates stay on the grid 5 s, 10 s, 15 s … from the start.
+    let script = Script {
+        ack_after: 1.5,
+        chatter: &[(12.3, b"<ping>")],
+        ..Script::acking(21.0)
+    };
+    let (played, _) = drive(script, 1.0).await;
     let received = played.received;
     // The first update is `first-update`'s business: judge the ones after it.
     let later: Vec<(String, f64)> = received.iter().filter(|(_, t)| *t > 5.0).cloned().collect();
     let expected = updates_at(&[10.0, 15.0, 20.0]);
     if later != expected {
         return fail(format!(
-            "over 21 s, after the first update, expected `<update>` at exactly 10 s, 15 s and 20 s \
-             and nothing else; got {later:?} (token, second)"
+            "a peer acked each update 1.5 s after it came and sent `<ping>` at 12.3 s; over 21 s, \
+             after the first update, expected `<update>` at exactly 10 s, 15 s and 20 s (every 5 s \
+             measured from the start, whatever comes in between) and nothing else; got {later:?} \
+             (token, second)"
         ));
     }
     Ok(())
@@ -56,7 +72,8 @@ pub(crate) async fn every_5s() -> Outcome {
 pub(crate) async fn counts_acks() -> Outcome {
     // The peer greets, acks every update and also sends tokens that are not acks.
     let script = Script {
-        also: b"<update><pong>",
+        also: &[b"<update>", b"<pong>", b"<ack>"],
+        chatter: &[(1.0, b"<Ack >"), (7.0, b"<connection up>")],
         ..Script::acking(17.0)
     };
     let (played, returned) = drive(script, 10.0).await;
@@ -71,9 +88,9 @@ pub(crate) async fn counts_acks() -> Outcome {
     match returned {
         Some((acks, _)) if acks == sent => Ok(()),
         Some((acks, _)) => fail(format!(
-            "a peer sent `<connection up>`, then `<Ack><update><pong>` after each of the {sent} \
-             updates it got, then closed at 17 s: expected `session` to return {sent} (only \
-             `<Ack>` counts), got {acks}"
+            "a peer sent `<connection up>`, then `<Ack>`, `<update>`, `<pong>` and `<ack>` after \
+             each of the {sent} updates it got (and `<Ack >` at 1 s, `<connection up>` at 7 s), then \
+             closed at 17 s: expected `session` to return {sent} (only `<Ack>` counts), got {acks}"
         )),
         None => fail(format!(
             "a peer acked {sent} updates and closed at 17 s: `session` had not returned 10 s \

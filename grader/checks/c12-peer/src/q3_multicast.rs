@@ -1,12 +1,15 @@
 //! Q3, multicast: `multicast` driven through three in-memory streams in virtual time, and
 //! `run_many` on real TCP against small servers written here.
 
-use crate::peers::{Played, Script, play, secs, steady};
-use crate::support::closed_port;
+use crate::peers::{Played, Script, play};
+use crate::support::{LIMIT, closed_port};
+use challenge::client::session;
 use challenge::multicast::{multicast, run_many};
+use harness::time::{secs, until};
 use harness::tokio::io::{AsyncWriteExt, duplex};
 use harness::tokio::net::TcpListener;
-use harness::tokio::time::{Duration, Instant, sleep, sleep_until, timeout, timeout_at};
+use harness::tokio::sync::oneshot;
+use harness::tokio::time::{Duration, Instant, sleep_until, timeout, timeout_at};
 use harness::tokio::{self};
 use harness::{Failure, Outcome, SharedBuffer, fail};
 
@@ -27,13 +30,56 @@ async fn drive(scripts: [Script; 3], limit: f64) -> ([Played; 3], Option<Vec<u64
     ([pa, pb, pc], counts.ok())
 }
 
-/// Checks that A and C (and B, if given) got steady updates until after `until`, at the same
-/// times. When each session sends its first update is Q2's business, not judged here.
-fn same_steady(what: &str, peers: &[(&str, &Played)], until: f64) -> Outcome {
+/// The times (s) at which the learner's own `session` (Q2), alone on one stream, sends updates to a
+/// peer playing `script` (without greeting) until it closes. When and how often a session sends is
+/// Q2's business: `multicast` is judged against what `session` does alone, or against the 5 s
+/// grid (for a `multicast` with a timer of its own).
+async fn alone(script: Script) -> Vec<f64> {
+    let start = Instant::now();
+    let close_at = script.close_at;
+    let (stream, server) = duplex(4096);
+    let (played, _) = tokio::join!(
+        play(server, start, script.quiet()),
+        timeout_at(start + secs(close_at + 1.0), session(stream)),
+    );
+    update_times(&played)
+}
+
+fn update_times(played: &Played) -> Vec<f64> {
+    played
+        .received
+        .iter()
+        .filter(|(token, _)| token == "update")
+        .map(|(_, t)| *t)
+        .collect()
+}
+
+/// Checks that every peer named got `<update>` and nothing else, at the times a session alone
+/// sends them (`solo`) or on the 5 s grid until `close_at`, the same for all.
+fn same_updates(what: &str, peers: &[(&str, &Played)], solo: &[f64], close_at: f64) -> Outcome {
+    let grid: Vec<f64> = (1..)
+        .map(|n| 5.0 * n as f64)
+        .take_while(|&t| t < close_at)
+        .collect();
     let mut first: Option<(&str, Vec<f64>)> = None;
     for (name, played) in peers {
-        let times = steady(&played.received, until)
-            .or_else(|why| fail(format!("{what}: server {name} got {why}")))?;
+        if let Some((token, at)) = played.received.iter().find(|(token, _)| token != "update") {
+            return fail(format!(
+                "{what}: server {name} got `<{token}>` at {at} s, where only `<update>` was expected"
+            ));
+        }
+        let times = update_times(played);
+        if times != solo && times != grid {
+            return fail(format!(
+                "{what}: server {name} got updates at {times:?} s; expected the updates your \
+                 `session` sends when it runs alone with such a server, at {solo:?} s{}",
+                if times.len() < solo.len() {
+                    " (they stopped early: is it held up by another server?)"
+                } else {
+                    ""
+                }
+            ));
+        }
         match &first {
             None => first = Some((name, times)),
             Some((other, expected)) if *expected != times => {
@@ -65,11 +111,13 @@ fn expect_counts(what: &str, peers: &[Played; 3], counts: Option<Vec<u64>>, limi
 
 pub(crate) async fn multicast_updates() -> Outcome {
     let scripts = [Script::acking(21.0), Script::acking(21.0), Script::acking(21.0)];
+    let solo = alone(Script::acking(21.0)).await;
     let ([a, b, c], _) = drive(scripts, 40.0).await;
-    same_steady(
+    same_updates(
         "three servers A, B and C, up for 21 s",
         &[("A", &a), ("B", &b), ("C", &c)],
-        15.0,
+        &solo,
+        21.0,
     )
 }
 
@@ -102,13 +150,15 @@ pub(crate) async fn multicast_counts() -> Outcome {
 
 pub(crate) async fn one_down() -> Outcome {
     let scripts = [Script::acking(21.0), Script::acking(7.0), Script::acking(21.0)];
+    let solo = alone(Script::acking(21.0)).await;
     let (peers, counts) = drive(scripts, 40.0).await;
     let what = "server B closed at 7 s, A and C at 21 s";
-    same_steady(what, &[("A", &peers[0]), ("C", &peers[2])], 15.0)?;
+    same_updates(what, &[("A", &peers[0]), ("C", &peers[2])], &solo, 21.0)?;
     expect_counts(what, &peers, counts, 40.0)
 }
 
 pub(crate) async fn one_silent() -> Outcome {
+    let solo = alone(Script::acking(26.0)).await;
     let start = Instant::now();
     let (a, a_server) = duplex(4096);
     // B never reads: its stream holds one update, and the next write to it waits until B closes.
@@ -127,15 +177,16 @@ pub(crate) async fn one_silent() -> Outcome {
     );
     let what = "server B never read nor answered until it closed at 30 s; A and C acked every \
                 update and closed at 26 s";
-    same_steady(what, &[("A", &pa), ("C", &pc)], 20.0).map_err(|f| match f {
+    same_updates(what, &[("A", &pa), ("C", &pc)], &solo, 26.0).map_err(|f| match f {
         Failure::Fail(m) => Failure::Fail(format!("{m} (does a write stuck on B hold up the others?)")),
         timeout => timeout,
     })?;
     expect_counts(what, &[pa, pb, pc], counts.ok(), 50.0)
 }
 
-/// A server for one connection: after `delay`, writes `bytes` and closes.
-async fn one_shot(bytes: &'static [u8], delay: Duration) -> Outcome<String> {
+/// A server for one connection: once `release` fires (or the check's limit has passed), writes
+/// `bytes` and closes.
+async fn held(bytes: &'static [u8], release: oneshot::Receiver<()>) -> Outcome<String> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
@@ -144,7 +195,7 @@ async fn one_shot(bytes: &'static [u8], delay: Duration) -> Outcome<String> {
         .or_else(|e| fail(format!("no local address: {e}")))?;
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
-            sleep(delay).await;
+            let _ = timeout(3 * LIMIT, release).await;
             let _ = stream.write_all(bytes).await;
             let _ = stream.shutdown().await;
         }
@@ -153,19 +204,34 @@ async fn one_shot(bytes: &'static [u8], delay: Duration) -> Outcome<String> {
 }
 
 pub(crate) async fn run_many_report() -> Outcome {
-    // The first server is the last to finish: the report still comes in the order given.
-    // No `<connection up>`: how `session` treats other tokens is Q2's business.
-    let first = one_shot(b"<Ack><Ack>", Duration::from_millis(100)).await?;
+    // The first server is the last to finish: the report still comes in the order given. It is
+    // held open until `Failed to connect to:` is printed for the address nobody listens at, which
+    // must come at once, not with the report. No `<connection up>`: how `session` treats other
+    // tokens is Q2's business.
+    let (release, held_until) = oneshot::channel();
+    let first = held(b"<Ack><Ack>", held_until).await?;
     let refused = format!("127.0.0.1:{}", closed_port().await?);
-    let third = one_shot(b"<Ack>", Duration::ZERO).await?;
+    let (now, at_once) = oneshot::channel();
+    let third = held(b"<Ack>", at_once).await?;
+    let _ = now.send(());
     let addrs = vec![first.clone(), refused.clone(), third.clone()];
     let out = SharedBuffer::new();
+    let failed = format!("Failed to connect to: {refused}");
+    let watch = async {
+        let seen = until(LIMIT, || out.text().contains(&failed).then_some(())).await;
+        let _ = release.send(());
+        seen.is_some()
+    };
     // Generous: a session that notices the end of a connection only when its next update fails
     // (Q2's `returns-on-loss`) takes 5 or 10 s, and that is not this check's business.
-    let Ok(counts) = timeout(Duration::from_secs(12), run_many(&addrs, out.clone())).await else {
+    let (seen_at_once, counts) = tokio::join!(
+        watch,
+        timeout(Duration::from_secs(12), run_many(&addrs, out.clone()))
+    );
+    let Ok(counts) = counts else {
         return Err(Failure::Timeout(format!(
-            "servers that ack and close at once: `run_many` had not returned 12 s later; it \
-             printed {:?} (if `returns-on-loss` fails, fix Q2 first)",
+            "servers that ack and close: `run_many` had not returned 12 s later; it printed {:?} \
+             (if `returns-on-loss` fails, fix Q2 first)",
             out.text()
         )));
     };
@@ -174,19 +240,24 @@ pub(crate) async fn run_many_report() -> Outcome {
         "{first} sent two acks and closed, nobody listened at {refused}, {third} sent one ack and \
          closed; `run_many` printed {text:?} and returned {counts:?}"
     );
-    let lines: Vec<&str> = text.lines().collect();
     let report = [
-        format!("Received 2 acks from {first}"),
-        format!("Received 0 acks from {refused}"),
-        format!("Received 1 acks from {third}"),
-    ];
-    let failed = format!("Failed to connect to: {refused}");
-    let failed_at = lines.iter().position(|l| *l == failed);
-    if lines.len() < 3 || lines[lines.len() - 3..] != report {
-        return fail(format!("{what}: expected it to end with the lines {report:?}"));
+        format!("Received 2 acks from {first}\n"),
+        format!("Received 0 acks from {refused}\n"),
+        format!("Received 1 acks from {third}\n"),
+    ]
+    .concat();
+    if !text.ends_with(&report) {
+        return fail(format!("{what}: expected it to end with {report:?}"));
     }
-    if failed_at.is_none_or(|i| i >= lines.len() - 3) {
+    if !text.contains(&format!("{failed}\n")) || text.find(&failed) > text.find(&report) {
         return fail(format!("{what}: expected the line {failed:?} before the report"));
+    }
+    if !seen_at_once {
+        return fail(format!(
+            "{what}: expected {failed:?} at once, while the connection to {first} was still open; \
+             it was not printed in the {} s that connection was held open",
+            LIMIT.as_secs()
+        ));
     }
     if counts != [2, 0, 1] {
         return fail(format!(
