@@ -12,6 +12,7 @@ use harness::tokio::time::{Instant, sleep_until};
 use std::collections::BTreeMap;
 
 /// How a scripted peer behaves.
+#[derive(Clone, Copy)]
 pub(crate) struct Script {
     /// Tokens written at the start, one by one.
     pub(crate) greeting: &'static [&'static [u8]],

@@ -141,20 +141,22 @@ async fn one_shot(bytes: &'static [u8]) -> Outcome<String> {
 }
 
 pub(crate) async fn run_report() -> Outcome {
-    let addr = one_shot(b"<connection up><Ack><Ack>").await?;
+    // One token and the end of the stream: no read can hold two tokens (a codec bug costs Q1
+    // only); how `session` counts is `counts-acks`' business.
+    let addr = one_shot(b"<Ack>").await?;
     let out = SharedBuffer::new();
     let Ok(acks) = timeout(Duration::from_secs(3), run(&addr, out.clone())).await else {
         return Err(Failure::Timeout(format!(
-            "a server sent `<connection up><Ack><Ack>` and closed: `run` had not returned 3 s \
+            "a server sent `<Ack>` and closed: `run` had not returned 3 s \
              later; it printed {:?}",
             out.text()
         )));
     };
-    let expected = "Received 2 acks\n";
-    if acks != 2 || out.text() != expected {
+    let expected = "Received 1 acks\n";
+    if acks != 1 || out.text() != expected {
         return fail(format!(
-            "a server sent `<connection up><Ack><Ack>` and closed: expected `run` to print \
-             {expected:?} and return 2; it printed {:?} and returned {acks}",
+            "a server sent `<Ack>` and closed: expected `run` to print \
+             {expected:?} and return 1; it printed {:?} and returned {acks}",
             out.text()
         ));
     }

@@ -6,6 +6,7 @@ use crate::support::{
 };
 use harness::futures::future::join_all;
 use harness::tcp::Client;
+use harness::time::until;
 use harness::tokio::time::{Duration, Instant, sleep, timeout};
 use harness::{Failure, Outcome, fail};
 use std::collections::BTreeMap;
@@ -393,6 +394,8 @@ pub(crate) async fn long_token() -> Outcome {
             );
         }
     }
+    // Give a server that ends with that connection the moment to do so before the next comes.
+    until(Duration::from_millis(50), || (!server.server.is_running()).then_some(())).await;
     let mut next = server.connect().await?;
     updates(&mut next, 1)
         .await
@@ -427,11 +430,15 @@ pub(crate) async fn bad_input() -> Outcome {
     client.send(b"<\xff\xfe>").await?;
     // Ten: whatever the reads' boundaries, at least one is acked by a server that goes on.
     client.send(&b"<update>".repeat(10)).await?;
-    expect_ack(
-        &mut client,
-        "after 1 MiB of bytes outside tokens and a token of invalid UTF-8, ten `<update>`",
-    )
-    .await?;
+    // Only if the codec gets bytes outside tokens right (Q1's business) can the connection go on.
+    let sample: &[u8] = b"\x01junk \xff\xfe\r\n<\xff\xfe>\xfe<update><update>";
+    if crate::q1_feed::feed_every_way(sample).is_ok() {
+        expect_ack(
+            &mut client,
+            "after 1 MiB of bytes outside tokens and a token of invalid UTF-8, ten `<update>`",
+        )
+        .await?;
+    }
     let mut other = server.connect().await?;
     updates(&mut other, 1).await.map_err(|f| server.server.explain(f))
 }
