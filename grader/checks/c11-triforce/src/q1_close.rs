@@ -265,6 +265,22 @@ pub(crate) async fn shutdown() -> Outcome {
             return fail(format!("after shutdown: expected EOF, got {}", show_bytes(&rest)));
         }
     }
+    // The clients keep their ends open a moment: a `serve` that returns now must have seen every
+    // connection end (`connection_lost` called), not left them running behind it.
+    let returned = until(Duration::from_millis(100), || {
+        (!server.is_running()).then_some(())
+    })
+    .await;
+    if returned.is_some()
+        && let Some(conn) = recorder.conns().iter().find(|c| c.lost() == 0)
+    {
+        fail!(
+            "after the shutdown `serve` returned while a connection was not over yet (calls: {}): \
+             expected it to return once every connection is closed and has had its \
+             `connection_lost`",
+            conn.summary()
+        );
+    }
     drop(clients);
     if until(LIMIT, || (!server.is_running()).then_some(()))
         .await
