@@ -11,6 +11,7 @@ use harness::tokio::net::TcpSocket;
 use harness::tokio::sync::oneshot;
 use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, bytes_differ, fail, show_bytes};
+use std::sync::{Arc, Mutex};
 
 /// The protocol of the `lose_connection` checks: on `quit\n`, writes `payload`, loses the
 /// connection, writes `after!` (dropped), then naps `nap` in the callback.
@@ -131,7 +132,7 @@ enum Then {
 }
 
 /// How long a [`Then::Hold`] client keeps its end open after the server's EOF.
-const HOLD: Duration = Duration::from_millis(150);
+const HOLD: Duration = Duration::from_millis(100);
 
 /// Sends `quit\n` and does `then`, reads to EOF, closes; returns what it read and the record.
 async fn quit_then(
@@ -241,10 +242,17 @@ pub(crate) async fn shutdown() -> Outcome {
     let recorder = echo();
     let (stop, stopped) = oneshot::channel::<()>();
     let factory = recorder.clone();
-    let server = Server::start(move |listener| {
-        serve(listener, factory, async {
+    // The connections' records the moment `serve` returns: each must have had its
+    // `connection_lost` by then.
+    let at_return: Arc<Mutex<Option<Vec<Conn>>>> = Arc::default();
+    let (record, snapshot) = (recorder.clone(), at_return.clone());
+    let server = Server::start(move |listener| async move {
+        let returned = serve(listener, factory, async {
             let _ = stopped.await;
         })
+        .await;
+        *snapshot.lock().unwrap_or_else(|e| e.into_inner()) = Some(record.conns());
+        returned
     })
     .await?;
     let mut clients = Vec::new();
@@ -265,22 +273,6 @@ pub(crate) async fn shutdown() -> Outcome {
             return fail(format!("after shutdown: expected EOF, got {}", show_bytes(&rest)));
         }
     }
-    // The clients keep their ends open a moment: a `serve` that returns now must have seen every
-    // connection end (`connection_lost` called), not left them running behind it.
-    let returned = until(Duration::from_millis(100), || {
-        (!server.is_running()).then_some(())
-    })
-    .await;
-    if returned.is_some()
-        && let Some(conn) = recorder.conns().iter().find(|c| c.lost() == 0)
-    {
-        fail!(
-            "after the shutdown `serve` returned while a connection was not over yet (calls: {}): \
-             expected it to return once every connection is closed and has had its \
-             `connection_lost`",
-            conn.summary()
-        );
-    }
     drop(clients);
     if until(LIMIT, || (!server.is_running()).then_some(()))
         .await
@@ -296,6 +288,15 @@ pub(crate) async fn shutdown() -> Outcome {
         fail!(
             "after the shutdown `serve` returned, but {left} task(s) it started still ran 0.05 s \
              later: nothing of a connection may outlive `serve`"
+        );
+    }
+    let at_return = at_return.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(conn) = at_return.iter().flatten().find(|c| c.lost() == 0) {
+        fail!(
+            "after the shutdown `serve` returned while a connection was not over yet (calls then: \
+             {}): expected it to return once every connection is closed and has had its \
+             `connection_lost`",
+            conn.summary()
         );
     }
     for conn in recorder.conns() {

@@ -241,9 +241,13 @@ pub(crate) fn listed(messages: &[Message]) -> String {
     }
 }
 
-/// Every way to cut `bytes` in two (at every byte), then one byte per read.
+/// Every way to cut `bytes` in two (at every byte; past 200 bytes, at every byte of the first and
+/// last 40 and at every 37th in between), then one byte per read.
 pub(crate) fn splits(bytes: &[u8]) -> Vec<Vec<&[u8]>> {
-    let mut all: Vec<Vec<&[u8]>> = (1..bytes.len())
+    let len = bytes.len();
+    let cut = |at: &usize| len <= 200 || *at <= 40 || *at >= len - 40 || at.is_multiple_of(37);
+    let mut all: Vec<Vec<&[u8]>> = (1..len)
+        .filter(cut)
         .map(|at| vec![&bytes[..at], &bytes[at..]])
         .collect();
     all.push(bytes.chunks(1).collect());

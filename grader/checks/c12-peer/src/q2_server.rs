@@ -395,7 +395,10 @@ pub(crate) async fn long_token() -> Outcome {
         }
     }
     // Give a server that ends with that connection the moment to do so before the next comes.
-    until(Duration::from_millis(50), || (!server.server.is_running()).then_some(())).await;
+    until(Duration::from_millis(50), || {
+        (!server.server.is_running()).then_some(())
+    })
+    .await;
     let mut next = server.connect().await?;
     updates(&mut next, 1)
         .await
