@@ -3,9 +3,9 @@
 //! - Q1 ([`q1`], driven by [`q1_feed`]): one `PeerCodec::default()` per stream, fed as
 //!   `FramedRead` feeds it, every stream whole, cut in two at every byte and a byte at a time, and
 //!   judged after every read; `FramedRead` itself over reads of 1–7 bytes; `encode` directly.
-//! - Q2 ([`q2_server`]): `serve` on real TCP and a real clock (its timing is not an interval: the
-//!   log's seconds are judged against bounds the check measures); the log is read the moment
-//!   `serve` returns, on a current-thread runtime where nothing else runs in between.
+//! - Q2 ([`q2_server`], [`q2_log`]): `serve` on real TCP and a real clock (its timing is not an
+//!   interval: the log's seconds are judged against bounds the check measures); the log is read the
+//!   moment `serve` returns, on a current-thread runtime where nothing else runs in between.
 //!   ([`q2_client`]): `session` through in-memory streams in virtual time against peers of
 //!   [`peers`], `run` on real TCP with no timer involved.
 //! - Q3 ([`q3_multicast`]): `multicast` through in-memory streams in virtual time; `run_many` on
@@ -19,6 +19,7 @@ mod peers;
 mod q1;
 mod q1_feed;
 mod q2_client;
+mod q2_log;
 mod q2_server;
 mod q3_cli;
 mod q3_multicast;
@@ -41,10 +42,10 @@ pub fn suite() -> Suite {
             real("connection-up", q2_server::connection_up),
             real("prints-connected", q2_server::prints_connected),
             real("acks-updates", q2_server::acks_updates),
-            real_current_thread("log-lines", q2_server::log_lines),
-            real_current_thread("log-seconds", q2_server::log_seconds),
-            real_current_thread("log-at-start", q2_server::log_at_start),
-            real_current_thread("nothing-lost", q2_server::nothing_lost),
+            real_current_thread("log-lines", q2_log::log_lines),
+            real_current_thread("log-seconds", q2_log::log_seconds),
+            real_current_thread("log-at-start", q2_log::log_at_start),
+            real_current_thread("nothing-lost", q2_log::nothing_lost),
             real("shutdown", q2_server::shutdown),
             real("long-token", q2_server::long_token),
             real("bad-input", q2_server::bad_input),

@@ -58,6 +58,8 @@ pub(crate) async fn encode() -> Outcome {
         (Message::Ack, "<Ack>"),
         (Message::Other("hi there".into()), "<hi there>"),
         (Message::Other("a<b".into()), "<a<b>"),
+        (Message::Other(String::new()), "<>"),
+        (Message::Other("x".into()), "<x>"),
     ];
     for (message, token) in cases {
         // `encode` appends: what the buffer held stays in front.
