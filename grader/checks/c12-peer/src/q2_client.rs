@@ -164,21 +164,25 @@ pub(crate) async fn run_report() -> Outcome {
 }
 
 pub(crate) async fn run_refused() -> Outcome {
-    let addr = format!("127.0.0.1:{}", closed_port().await?);
-    let out = SharedBuffer::new();
-    let Ok(acks) = timeout(Duration::from_secs(3), run(&addr, out.clone())).await else {
-        return Err(Failure::Timeout(format!(
-            "with nobody listening at {addr}, `run` had not returned 3 s later; it printed {:?}",
-            out.text()
-        )));
-    };
-    let expected = format!("Failed to connect to: {addr}\nReceived 0 acks\n");
-    if acks != 0 || out.text() != expected {
-        return fail(format!(
-            "with nobody listening at {addr}: expected `run` to print {expected:?} and return 0; \
-             it printed {:?} and returned {acks}",
-            out.text()
-        ));
+    let port = closed_port().await?;
+    // The address as given, a name too: not as it was resolved.
+    for host in ["127.0.0.1", "localhost"] {
+        let addr = format!("{host}:{port}");
+        let out = SharedBuffer::new();
+        let Ok(acks) = timeout(Duration::from_secs(3), run(&addr, out.clone())).await else {
+            return Err(Failure::Timeout(format!(
+                "with nobody listening at {addr}, `run` had not returned 3 s later; it printed {:?}",
+                out.text()
+            )));
+        };
+        let expected = format!("Failed to connect to: {addr}\nReceived 0 acks\n");
+        if acks != 0 || out.text() != expected {
+            fail!(
+                "with nobody listening at {addr}: expected `run` to print {expected:?} and return \
+                 0; it printed {:?} and returned {acks}",
+                out.text()
+            );
+        }
     }
     Ok(())
 }
