@@ -9,7 +9,7 @@ use harness::time::{secs, until};
 use harness::tokio::io::{AsyncWriteExt, duplex};
 use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
-use harness::tokio::time::{Duration, Instant, sleep_until, timeout, timeout_at};
+use harness::tokio::time::{Duration, Instant, sleep, sleep_until, timeout, timeout_at};
 use harness::tokio::{self};
 use harness::{Failure, Outcome, SharedBuffer, fail};
 
@@ -214,36 +214,45 @@ pub(crate) async fn one_silent() -> Outcome {
 }
 
 /// A server for one connection: once `release` fires (or the check's limit has passed), writes
-/// `bytes` and closes.
-async fn held(bytes: &'static [u8], release: oneshot::Receiver<()>) -> Outcome<String> {
+/// `bytes` and closes; gives its address and a signal that fires once it has closed.
+async fn held(
+    bytes: &'static [u8],
+    release: oneshot::Receiver<()>,
+) -> Outcome<(String, oneshot::Receiver<()>)> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
     let addr = listener
         .local_addr()
         .or_else(|e| fail(format!("no local address: {e}")))?;
+    let (closed, closed_rx) = oneshot::channel();
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
             let _ = timeout(3 * LIMIT, release).await;
             let _ = stream.write_all(bytes).await;
             let _ = stream.shutdown().await;
         }
+        let _ = closed.send(());
     });
-    Ok(addr.to_string())
+    Ok((addr.to_string(), closed_rx))
 }
 
 pub(crate) async fn run_many_report() -> Outcome {
-    // The first server is the last to finish: the report still comes in the order given. It is
-    // held open until `Failed to connect to:` is printed for the address nobody listens at, which
-    // must come at once, not with the report; then it closes without a word. The third sends one
-    // `<Ack>` and closes. One token at most per connection, and no `<connection up>`: how
-    // `session` reads and counts is Q2's business.
+    // The first server is held open until `Failed to connect to:` is printed for the address
+    // nobody listens at, which must come at once, not with the report; then it closes without a
+    // word. The third sends one `<Ack>` 20 ms after that and closes: a `run_many` that stops at the
+    // first connection lost has no ack from it. One token at most per connection, and no
+    // `<connection up>`: how `session` reads and counts is Q2's business.
     let (release, held_until) = oneshot::channel();
-    let first = held(b"", held_until).await?;
+    let (first, first_closed) = held(b"", held_until).await?;
     let refused = format!("127.0.0.1:{}", closed_port().await?);
-    let (now, at_once) = oneshot::channel();
-    let third = held(b"<Ack>", at_once).await?;
-    let _ = now.send(());
+    let (answer, after_first) = oneshot::channel();
+    let (third, _) = held(b"<Ack>", after_first).await?;
+    tokio::spawn(async move {
+        let _ = first_closed.await;
+        sleep(Duration::from_millis(20)).await;
+        let _ = answer.send(());
+    });
     let addrs = vec![first.clone(), refused.clone(), third.clone()];
     let out = SharedBuffer::new();
     let failed = format!("Failed to connect to: {refused}");
