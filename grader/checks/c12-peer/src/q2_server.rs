@@ -233,16 +233,15 @@ pub(crate) async fn bad_input() -> Outcome {
 pub(crate) async fn many_clients() -> Outcome {
     const CLIENTS: usize = 100;
     let server = PeerServer::start(TempLog::new()).await?;
-    let results = join_all((0..CLIENTS).map(|_| async {
-        let mut client = server.connect().await?;
-        updates(&mut client, 1).await
-    }))
-    .await;
+    // All connected at once, and all still connected until every one has its ack.
+    let mut clients = server.server.connect_many(CLIENTS).await?;
+    let results = join_all(clients.iter_mut().map(|client| updates(client, 1))).await;
     let failed: Vec<&Failure> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     match failed.first() {
         None => Ok(()),
         Some(first) => fail(format!(
-            "{} of {CLIENTS} concurrent clients did not get their `<Ack>`; the first: {}",
+            "{} of {CLIENTS} clients connected at once did not get their `<Ack>` (each connection is \
+             served in a task of its own); the first: {}",
             failed.len(),
             match first {
                 Failure::Fail(m) | Failure::Timeout(m) => m,
