@@ -5,6 +5,7 @@
 use crate::peers::{Played, Script, play, updates_at};
 use crate::support::closed_port;
 use challenge::client::{run, session};
+use harness::io::{Chop, Cuts};
 use harness::time::secs;
 use harness::tokio::io::{AsyncWriteExt, duplex};
 use harness::tokio::net::TcpListener;
@@ -17,6 +18,15 @@ use harness::{Failure, Outcome, SharedBuffer, fail};
 async fn drive(script: Script, wait: f64) -> (Played, Option<(u64, f64)>) {
     let start = Instant::now();
     let (client, server) = duplex(4096);
+    // The session's writes are taken 1 to 3 bytes at a time, with wake-ups that find nothing
+    // ready; its reads are whole (one token at a time: decoding is Q1's business).
+    let cuts = Cuts {
+        seed: 12,
+        max_read: 4096,
+        max_write: 3,
+        pending_every: 3,
+    };
+    let client = Chop::new(client, cuts);
     let deadline = start + secs(script.close_at + wait);
     let session = async {
         let acks = session(client).await;
