@@ -174,7 +174,7 @@ pub(crate) async fn run_report() -> Outcome {
 }
 
 pub(crate) async fn run_refused() -> Outcome {
-    let port = closed_port().await?;
+    let (port, _refusing) = closed_port()?;
     // The address as given, a name too: not as it was resolved.
     for host in ["127.0.0.1", "localhost"] {
         let addr = format!("{host}:{port}");

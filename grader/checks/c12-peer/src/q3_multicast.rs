@@ -245,7 +245,8 @@ pub(crate) async fn run_many_report() -> Outcome {
     // `<connection up>`: how `session` reads and counts is Q2's business.
     let (release, held_until) = oneshot::channel();
     let (first, first_closed) = held(b"", held_until).await?;
-    let refused = format!("127.0.0.1:{}", closed_port().await?);
+    let (port, _refusing) = closed_port()?;
+    let refused = format!("127.0.0.1:{port}");
     let (answer, after_first) = oneshot::channel();
     let (third, _) = held(b"<Ack>", after_first).await?;
     tokio::spawn(async move {

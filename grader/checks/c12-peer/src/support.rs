@@ -191,17 +191,19 @@ pub(crate) async fn printed(out: &SharedBuffer, ready: impl Fn(&str) -> bool) ->
     until(LIMIT, || Some(out.text()).filter(|text| ready(text))).await
 }
 
-/// A port on 127.0.0.1 where nothing listens (bound, then closed).
-pub(crate) async fn closed_port() -> Outcome<u16> {
-    let listener = harness::tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
-    let port = listener
+/// A port on 127.0.0.1 where nothing listens: a socket bound to it that never listens, so
+/// connections to it are refused, and no other socket gets the port while the guard is kept.
+pub(crate) fn closed_port() -> Outcome<(u16, harness::tokio::net::TcpSocket)> {
+    let bound = harness::tokio::net::TcpSocket::new_v4().and_then(|socket| {
+        socket.bind(([127, 0, 0, 1], 0).into())?;
+        Ok(socket)
+    });
+    let socket = bound.or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
+    let port = socket
         .local_addr()
         .or_else(|e| fail(format!("no local address: {e}")))?
         .port();
-    drop(listener);
-    Ok(port)
+    Ok((port, socket))
 }
 
 /// Whether the learner's `PeerCodec` (Q1) is the likely cause of a Q2 failure: it is fed the tokens
