@@ -9,15 +9,20 @@ use tokio::net::TcpListener;
 /// of its own, the glue:
 ///
 /// - builds one protocol with `factory.build_protocol(peer)` and gives it a [`Transport`] in
-///   `connection_made`, before anything else;
+///   `connection_made`, before anything else, on the connection's task;
 /// - calls `data_received` with every chunk it reads, in order;
-/// - sends what the protocol writes, in order (the transport's [`Outbox`]); once the protocol calls
-///   `lose_connection`, it sends what was written before, then closes the connection and reads no
-///   more;
+/// - sends what the protocol writes, in order (the transport's [`Outbox`]), as soon as it is
+///   written: in a callback or from anywhere else through a clone of the transport; while it has
+///   bytes to send it reads nothing, so a peer that never reads cannot make the outbox grow;
+/// - once the protocol calls `lose_connection`, sends what was written before, then closes the
+///   connection and reads no more (no `data_received`);
 /// - at the peer's end of stream, closes the connection too (once what was written is sent);
-/// - calls `connection_lost` exactly once, last: `Reason::Done` after the peer's end of stream or
-///   `lose_connection`, `Reason::Lost(error)` when reading or writing fails (a reset). Then nothing
-///   of the connection is left running.
+/// - closes cleanly: `shutdown()`, then reads and drops what the peer still sends until its end of
+///   stream (for a short while), so that the kernel does not reset the connection and throw away
+///   what was not yet delivered;
+/// - calls `connection_lost` exactly once, last: `Reason::Done` after the peer's end of stream,
+///   `lose_connection` or a shutdown, `Reason::Lost(error)` when reading or writing fails (a
+///   reset). Then nothing of the connection (no task, no socket) is left running.
 ///
 /// A protocol's callbacks run one at a time on its connection's task, never two at once and never
 /// one after `connection_lost`. When `shutdown` completes, `serve` stops accepting, closes every
@@ -34,7 +39,8 @@ pub async fn serve(
     // `shutdown` and `listener.accept()`; spawn a task per connection. In it: `Transport::new(peer)`,
     // build the protocol, `connection_made`, then one loop that `select!`s (`biased`) over
     // `outbox.writes.next()`, `outbox.closing.wait()` and `stream.read(&mut buf)` — in which order,
-    // and why? — and finally `connection_lost`, once.
+    // and why? To close: `stream.shutdown()`, then read and drop until the peer's end of stream
+    // (under a `tokio::time::timeout`), then drop the stream. Finally `connection_lost`, once.
     let _ = (listener, factory, shutdown);
     todo!("glue sockets, transports and protocols together")
 }

@@ -9,9 +9,10 @@ use std::net::SocketAddr;
 ///   (the 27th is A again). A connection learns its name at once: `You are <name>\r\n`.
 /// - The factory keeps the live connections: one is added in `connection_made` and removed in
 ///   `connection_lost`.
-/// - The line `who` (surrounding whitespace ignored, lines as in Q2) is answered with the names of
-///   the live connections in the order they were made, joined by commas: `A,C\r\n`. Other lines
-///   get no answer.
+/// - The line `who` (surrounding ASCII whitespace ignored, lines as in Q2) is answered with the
+///   names of the live connections in the order they were made, joined by commas: `A,C\r\n`.
+///   Other lines get no answer. At most 64 KiB of a line is kept: a longer line (its `\n` more
+///   than 64 KiB after its start) is no `who`, whatever it holds.
 ///
 /// Each factory has its own names and its own live set: a new factory starts at A.
 #[derive(Default)]

@@ -8,17 +8,17 @@ use tokio::io::{AsyncRead, AsyncWrite};
 pub const UPDATE_EVERY: Duration = Duration::from_secs(5);
 
 /// Q2: one client session on a connected `stream`. Sends `<update>` 5 s after it starts, then
-/// every 5 s (measured from the start); counts the `<Ack>`s it receives (other messages are
-/// ignored). Returns the count as soon as the connection is lost: the peer closed it, or reading
-/// or writing failed.
+/// every 5 s (measured from the start, whatever the peer sends in between); counts the `<Ack>`s it
+/// receives (other messages are ignored). Returns the count as soon as the connection is lost: the
+/// peer closed it, or reading or writing failed.
 ///
 /// `stream` is a `TcpStream` in [`run`], and an in-memory stream in the checks.
 pub async fn session<S>(stream: S) -> u64
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    // TODO(Q2): `Framed::new(stream, PeerCodec)`; a timer whose first tick is 5 s away
-    // (`interval` ticks at once: look at `interval_at`); `select!` on the tick and `next()`.
+    // TODO(Q2): `Framed::new(stream, PeerCodec::default())`; a timer whose first tick is 5 s
+    // away (`interval` ticks at once: look at `interval_at`); `select!` on the tick and `next()`.
     let _ = stream;
     todo!("send updates and count acks")
 }

@@ -7,7 +7,8 @@ use tokio_util::codec::{Decoder, Encoder};
 
 /// The codec of the peer protocol: `FramedRead::new(stream, PeerCodec::default())` turns a byte
 /// stream into [`Message`]s, and `FramedWrite` (or `Framed`) turns messages into bytes. The checks
-/// make it with `PeerCodec::default()`: add fields if you need state.
+/// make it with `PeerCodec::default()`, one per stream as `FramedRead` keeps one: add fields if you
+/// need state (and build it with `PeerCodec::default()` in your server and client too).
 #[derive(Debug, Default, Clone)]
 pub struct PeerCodec;
 
@@ -19,7 +20,8 @@ impl Decoder for PeerCodec {
     ///
     /// - A token is a `<`, its text (any bytes but `>`), and the next `>`. A token may arrive
     ///   split across reads (then `Ok(None)`: wait for more) or with others in one read (one
-    ///   message per call: `FramedRead` calls again).
+    ///   message per call: `FramedRead` calls again). `Ok(None)` only when no whole token is left
+    ///   in `buf`: a peer that waits for an answer sends no more bytes.
     /// - Bytes outside tokens are ignored, and dropped from `buf` at once: memory stays bounded
     ///   whatever a peer sends without `<`.
     /// - A text longer than [`MAX_TOKEN`](crate::message::MAX_TOKEN) bytes is an error

@@ -27,8 +27,9 @@ where
     F: Future<Output = ()>,
 {
     // TODO(Q2): `tokio::fs::File::create`; one task that owns the file (in a `BufWriter`) and
-    // receives lines from an `mpsc` channel; `Framed::new(stream, PeerCodec)` per connection, in
-    // a `JoinSet`; `select!` between `shutdown` and `accept`. See the README's hints on shutdown.
+    // receives lines from an `mpsc` channel; `Framed::new(stream, PeerCodec::default())` per
+    // connection, in a `JoinSet`; `select!` between `shutdown` and `accept`. See the README's
+    // hints on shutdown.
     let _ = (listener, log_path.as_ref(), out, shutdown);
     todo!("serve peers and log their updates")
 }

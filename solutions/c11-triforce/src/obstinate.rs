@@ -8,6 +8,8 @@ use crate::twisted::{Protocol, Transport};
 /// line, and so is an empty one). `data_received` gets chunks, not lines: a line may come in
 /// pieces (answered once, when its `\n` arrives), or several lines in one chunk (one `no\r\n`
 /// each). Bytes after the last `\n` when the connection ends are no line: they get no answer.
+/// At most 64 KiB of a line is kept (none is needed): a peer that never sends `\n` cannot make the
+/// protocol hold more.
 #[derive(Default)]
 pub struct ObstinateProtocol {
     transport: Option<Transport>,

@@ -14,9 +14,9 @@ use tokio_util::codec::Framed;
 pub const UPDATE_EVERY: Duration = Duration::from_secs(5);
 
 /// Q2: one client session on a connected `stream`. Sends `<update>` 5 s after it starts, then
-/// every 5 s (measured from the start); counts the `<Ack>`s it receives (other messages are
-/// ignored). Returns the count as soon as the connection is lost: the peer closed it, or reading
-/// or writing failed.
+/// every 5 s (measured from the start, whatever the peer sends in between); counts the `<Ack>`s it
+/// receives (other messages are ignored). Returns the count as soon as the connection is lost: the
+/// peer closed it, or reading or writing failed.
 ///
 /// `stream` is a `TcpStream` in [`run`], and an in-memory stream in the checks.
 pub async fn session<S>(stream: S) -> u64

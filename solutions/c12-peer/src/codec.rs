@@ -18,7 +18,8 @@ impl Decoder for PeerCodec {
     ///
     /// - A token is a `<`, its text (any bytes but `>`), and the next `>`. A token may arrive
     ///   split across reads (then `Ok(None)`: wait for more) or with others in one read (one
-    ///   message per call: `FramedRead` calls again).
+    ///   message per call: `FramedRead` calls again). `Ok(None)` only when no whole token is left
+    ///   in `buf`: a peer that waits for an answer sends no more bytes.
     /// - Bytes outside tokens are ignored, and dropped from `buf` at once: memory stays bounded
     ///   whatever a peer sends without `<`.
     /// - A text longer than [`MAX_TOKEN`] bytes is an error (`InvalidData`), returned as soon as

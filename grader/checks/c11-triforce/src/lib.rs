@@ -1,17 +1,25 @@
 //! The checks of challenge 11, triforce.
 //!
-//! Q1 (the glue) is checked on real TCP with a recording factory of the checks' own: every
-//! callback, its order and the task that made it ([`record`]). Q2 and Q3 are protocols: their
-//! callbacks are called directly, as a glue would, so they are judged without Q1's answer.
+//! Q1 (the glue, [`q1`], [`q1_close`], [`q1_flow`]) is checked on real TCP with a recording factory
+//! of the checks' own: every callback, its order and the task that made it ([`record`]); tasks left
+//! behind are counted with `harness::tasks::Tasks`. Q2 ([`q2`]) and Q3 ([`q3`]) are protocols:
+//! their callbacks are called directly, as a glue would, so they are judged without Q1's answer;
+//! that a line is kept to 64 KiB is measured with a counting allocator ([`memory`]).
 
+mod memory;
 mod q1;
 mod q1_close;
 mod q1_common;
+mod q1_flow;
 mod q2;
 mod q3;
 mod record;
 
 use harness::{Suite, paused, real};
+
+/// Counts live heap bytes, for the checks that a line is kept to 64 KiB ([`memory`]).
+#[global_allocator]
+static ALLOC: harness::memory::Counting = harness::memory::Counting;
 
 /// The checks, bound to `challenge.toml`, and the `triforce` binary.
 pub fn suite() -> Suite {
@@ -30,6 +38,7 @@ pub fn suite() -> Suite {
             real("one-task", q1::one_task),
             real("hundred-clients", q1::hundred_clients),
             real("shutdown", q1_close::shutdown),
+            real("backpressure", q1_flow::backpressure),
             paused("no-per-line", q2::no_per_line),
             paused("line-in-pieces", q2::line_in_pieces),
             paused("several-per-chunk", q2::several_per_chunk),

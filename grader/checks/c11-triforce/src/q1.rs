@@ -5,12 +5,11 @@
 //! ran for it ended. Then a second `connection_lost`, or a callback after it, would be in the
 //! record already: nothing is left to chance.
 
-use crate::q1_common::{echo, echoed, expect_life, finished, pattern, start, wait_conn};
-use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script, baseline};
+use crate::q1_common::{echo, echoed, expect_life, finished, pattern, reword, settled, start, wait_conn};
+use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script};
 use harness::time::until;
 
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
-use harness::tokio::net::TcpStream;
 use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, fail, show_bytes};
 
@@ -88,17 +87,38 @@ pub(crate) async fn data_in_order() -> Outcome {
 
 pub(crate) async fn write_order() -> Outcome {
     let greet = b"hello\r\n".to_vec();
+    let later = b"later\r\n".to_vec();
     let recorder = Recorder::new(Script {
         greet: greet.clone(),
+        later: Some(later.clone()),
         echo: true,
         ..Script::default()
     });
     let server = start(&recorder).await?;
-    let stream = match TcpStream::connect(server.addr).await {
-        Ok(stream) => stream,
-        Err(e) => return Err(server.explain(Failure::Fail(format!("could not connect: {e}")))),
-    };
-    let (mut reader, mut writer) = stream.into_split();
+    // Before the client says anything: the greeting written in `connection_made`, then what a
+    // thread of the protocol writes through its transport 30 ms later.
+    let mut client = server.connect().await?;
+    let first = [&greet[..], &later].concat();
+    match client.read_bytes(first.len()).await {
+        Ok(got) if got == first => {}
+        Ok(got) => fail!(
+            "the protocol writes `hello\\r\\n` in `connection_made`, and `later\\r\\n` 30 ms \
+             after from a thread through a clone of its transport; {}",
+            harness::bytes_differ(&first, &got)
+        ),
+        Err(failure) => {
+            return Err(reword(failure, |m| {
+                format!(
+                    "the protocol writes `hello\\r\\n` in `connection_made`, and `later\\r\\n` \
+                     30 ms after from a thread through a clone of its transport; the client sends \
+                     nothing and expected both: {m} (what the protocol writes is sent as soon as it \
+                     is written, not when the peer next sends something)"
+                )
+            }));
+        }
+    }
+    // Then, on the same connection, every chunk the client sends comes back, in order.
+    let (mut reader, mut writer) = client.stream().split();
     let sent = pattern(512 * 1024);
     let sending = async {
         for piece in sent.chunks(4099) {
@@ -106,30 +126,28 @@ pub(crate) async fn write_order() -> Outcome {
         }
         Ok::<_, std::io::Error>(())
     };
-    let mut got = vec![0u8; greet.len() + sent.len()];
+    let mut got = vec![0u8; sent.len()];
     let reading = timeout(LIMIT, reader.read_exact(&mut got));
     let (sending, reading) = harness::tokio::join!(timeout(LIMIT, sending), reading);
-    let mut expected = greet;
-    expected.extend_from_slice(&sent);
+    let expected = sent.clone();
     match (sending, reading) {
         (Ok(Ok(())), Ok(Ok(_))) if got == expected => Ok(()),
         (Ok(Ok(())), Ok(Ok(_))) => {
             let at = got.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(0);
             fail(format!(
-                "the protocol writes `hello\\r\\n` in `connection_made`, then every chunk back; \
-                 expected the {} bytes in the order written, got bytes that differ from byte {at} \
-                 on: {}",
+                "the protocol writes back every chunk it gets; expected the {} bytes sent, in the \
+                 order written, got bytes that differ from byte {at} on: {}",
                 expected.len(),
                 show_bytes(&got[at..(at + 16).min(got.len())])
             ))
         }
         (_, Ok(Err(e))) => Err(server.explain(Failure::Fail(format!(
-            "the protocol writes `hello\\r\\n`, then every chunk back; expected {} bytes, the \
+            "the protocol writes back every chunk it gets; expected the {} bytes sent, the \
              connection failed: {e}",
             expected.len()
         )))),
         _ => Err(server.explain(Failure::Timeout(format!(
-            "the protocol writes `hello\\r\\n`, then every chunk back; expected {} bytes within {} \
+            "the protocol writes back every chunk it gets; expected the {} bytes sent within {} \
              s, they did not all come (calls so far: {})",
             expected.len(),
             LIMIT.as_secs(),
@@ -141,7 +159,7 @@ pub(crate) async fn write_order() -> Outcome {
 pub(crate) async fn lost_once_clean() -> Outcome {
     let recorder = echo();
     let server = start(&recorder).await?;
-    let base = baseline().await;
+    let tasks = settled().await;
     let mut client = echoed(&server).await?;
     let peer = client.local_addr();
     client.shutdown_write().await?;
@@ -156,7 +174,7 @@ pub(crate) async fn lost_once_clean() -> Outcome {
     if !rest.is_empty() {
         return fail(format!("{after}: expected EOF, got {}", show_bytes(&rest)));
     }
-    let conn = finished(&server, &recorder, peer, base, after).await?;
+    let conn = finished(&server, &recorder, peer, &tasks, after).await?;
     expect_life(&conn, after, false)?;
     if conn.count(|c| matches!(c, Call::Data(d) if d.is_empty())) > 0 {
         return fail(format!(
@@ -171,7 +189,7 @@ pub(crate) async fn lost_once_clean() -> Outcome {
 pub(crate) async fn lost_once_reset() -> Outcome {
     let recorder = echo();
     let server = start(&recorder).await?;
-    let base = baseline().await;
+    let tasks = settled().await;
     let mut client = echoed(&server).await?;
     let peer = client.local_addr();
     if let Err(e) = client.stream().set_zero_linger() {
@@ -179,7 +197,7 @@ pub(crate) async fn lost_once_reset() -> Outcome {
     }
     drop(client);
     let after = "after the client reset the connection";
-    let conn = finished(&server, &recorder, peer, base, after).await?;
+    let conn = finished(&server, &recorder, peer, &tasks, after).await?;
     expect_life(&conn, after, true)
 }
 
@@ -259,20 +277,20 @@ pub(crate) async fn one_task() -> Outcome {
         ..Script::default()
     });
     let server = start(&recorder).await?;
-    let base = baseline().await;
+    let tasks = settled().await;
     let clean = async {
         let mut client = echoed(&server).await?;
         client.shutdown_write().await?;
         client.read_to_end().await?;
         let peer = client.local_addr();
-        finished(&server, &recorder, peer, base, "after a clean close").await
+        finished(&server, &recorder, peer, &tasks, "after a clean close").await
     };
     let reset = async {
         let mut client = echoed(&server).await?;
         let peer = client.local_addr();
         let _ = client.stream().set_zero_linger();
         drop(client);
-        finished(&server, &recorder, peer, base, "after a reset").await
+        finished(&server, &recorder, peer, &tasks, "after a reset").await
     };
     let lose = async {
         let mut client = echoed(&server).await?;
@@ -281,7 +299,7 @@ pub(crate) async fn one_task() -> Outcome {
         let _ = client.stream().write_all(b"more\n").await;
         let peer = client.local_addr();
         drop(client);
-        finished(&server, &recorder, peer, base, "after `lose_connection`").await
+        finished(&server, &recorder, peer, &tasks, "after `lose_connection`").await
     };
     let (clean, reset, lose) = harness::tokio::join!(clean, reset, lose);
     for (how, conn) in [
@@ -289,11 +307,7 @@ pub(crate) async fn one_task() -> Outcome {
         ("a reset", reset?),
         ("`lose_connection`", lose?),
     ] {
-        let callbacks: Vec<_> = conn
-            .calls
-            .iter()
-            .filter(|e| matches!(e.call, Call::Data(_) | Call::Lost(_)))
-            .collect();
+        let callbacks: Vec<_> = conn.calls.iter().filter(|e| e.call != Call::Lose).collect();
         if let Some(lost) = callbacks.iter().position(|e| matches!(e.call, Call::Lost(_)))
             && callbacks[lost..].iter().any(|e| matches!(e.call, Call::Data(_)))
         {
@@ -305,6 +319,7 @@ pub(crate) async fn one_task() -> Outcome {
         let tasks: Vec<_> = callbacks.iter().map(|e| e.task).collect();
         if tasks.windows(2).any(|w| w[0] != w[1]) {
             let named = |e: &&crate::record::Entry| match e.call {
+                Call::Made { .. } => "connection_made",
                 Call::Data(_) => "data_received",
                 _ => "connection_lost",
             };

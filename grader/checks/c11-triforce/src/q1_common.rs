@@ -1,9 +1,10 @@
 //! Helpers of the Q1 checks: start the learner's glue, wait for the record, judge a connection's life.
 
-use crate::record::{Call, Conn, LIMIT, Recorder, Script, alive};
+use crate::record::{Call, Conn, LIMIT, Recorder, Script};
 use challenge::glue::serve;
+use harness::tasks::Tasks;
 use harness::tcp::{Client, Server};
-use harness::time::until;
+use harness::time::{ms, until};
 use harness::{Failure, Outcome, fail, show_bytes};
 use std::net::SocketAddr;
 
@@ -52,24 +53,29 @@ pub(crate) async fn wait_conn(
     }
 }
 
+/// The tasks alive once a server has started and settled: what is left when its connections are
+/// done.
+pub(crate) async fn settled() -> Tasks {
+    Tasks::after(ms(20)).await
+}
+
 /// Waits until the connection from `peer` is over (its `connection_lost` recorded, the tasks of
-/// the server back to `base`) and returns its record. `after` says what ended it.
+/// the server back to `tasks`' baseline) and returns its record. `after` says what ended it.
 pub(crate) async fn finished(
     server: &Server,
     recorder: &Recorder,
     peer: SocketAddr,
-    base: usize,
+    tasks: &Tasks,
     after: &str,
 ) -> Outcome<Conn> {
     let what = format!("`connection_lost` {after}");
     wait_conn(server, recorder, peer, &what, |c| c.lost() > 0).await?;
-    if until(LIMIT, || (alive() <= base).then_some(())).await.is_none() {
+    if let Err(left) = tasks.gone_within(LIMIT).await {
         let conn = recorder.conn_for(peer).unwrap_or_else(|| unreachable_conn(peer));
         return fail(format!(
-            "`connection_lost` was called {after}, but {} task(s) of the connection still ran {} s \
-             later (calls: {}): when the connection is over, nothing of it may be left running (a \
-             task waiting forever on `outbox.writes.next()`?)",
-            alive().saturating_sub(base),
+            "`connection_lost` was called {after}, but {left} task(s) of the connection still ran \
+             {} s later (calls: {}): when the connection is over, nothing of it may be left \
+             running (a task waiting forever on `outbox.writes.next()`?)",
             LIMIT.as_secs(),
             conn.summary()
         ));
@@ -95,13 +101,21 @@ pub(crate) fn expect_life(conn: &Conn, after: &str, reset: bool) -> Outcome {
             conn.summary()
         ));
     }
-    let lost = conn.lost();
-    if lost != 1 {
-        return fail(format!(
-            "{after}: expected `connection_lost` exactly once, got it {lost} times: {} (is it \
-             called both where the loop ends and again on the way out?)",
-            conn.summary()
-        ));
+    match conn.lost() {
+        1 => {}
+        0 => {
+            return fail(format!(
+                "{after}: expected `connection_lost` exactly once, got no call to it: {}",
+                conn.summary()
+            ));
+        }
+        lost => {
+            return fail(format!(
+                "{after}: expected `connection_lost` exactly once, got it {lost} times: {} (is it \
+                 called both where the loop ends and again on the way out?)",
+                conn.summary()
+            ));
+        }
     }
     match conn
         .calls
@@ -145,4 +159,12 @@ pub(crate) fn echo() -> Recorder {
         echo: true,
         ..Script::default()
     })
+}
+
+/// `failure` with its message rewritten by `f`, of the same kind.
+pub(crate) fn reword(failure: Failure, f: impl FnOnce(String) -> String) -> Failure {
+    match failure {
+        Failure::Fail(m) => Failure::Fail(f(m)),
+        Failure::Timeout(m) => Failure::Timeout(f(m)),
+    }
 }

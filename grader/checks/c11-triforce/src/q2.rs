@@ -86,7 +86,10 @@ pub(crate) async fn line_in_pieces() -> Outcome {
     for _ in 0..16 {
         long.feed(&piece, b"")?;
     }
-    long.feed(b"\r\n", b"no\r\n")
+    long.feed(b"\r\n", b"no\r\n")?;
+    let mut endless = Driven::new()?;
+    crate::memory::endless_line(&mut endless.protocol).or_else(fail)?;
+    endless.feed(b"\n", b"no\r\n")
 }
 
 pub(crate) async fn several_per_chunk() -> Outcome {

@@ -126,7 +126,20 @@ pub(crate) async fn who() -> Outcome {
     conns[0].feed(&[b"who"], b"", context)?;
     conns[0].feed(&[b"\r\n"], &abc, context)?;
     let long = vec![b'x'; 1024 * 1024];
-    conns[1].feed(&[&long, b"\r\nwho\r\n"], &abc, "after a line of 1 MiB")
+    conns[1].feed(&[&long, b"\r\nwho\r\n"], &abc, "after a line of 1 MiB")?;
+    // A line is kept to 64 KiB: a longer one is no `who`, whatever it holds.
+    let blanks = vec![b' '; 1024 * 1024];
+    let context = "a line of 1 MiB of spaces around `who` is longer than 64 KiB: no `who`";
+    conns[2].feed(&[&blanks, b"who\r\n"], b"", context)?;
+    conns[2].feed(&[b"who", &blanks, b"\r\n"], b"", context)?;
+    let some = vec![b' '; 60_000];
+    conns[2].feed(
+        &[&some, b"who", &some[..1000], b"\r\n"],
+        &abc,
+        "a line of 61 KB: `who` and spaces",
+    )?;
+    crate::memory::endless_line(conns[0].protocol.as_mut()).or_else(fail)?;
+    conns[0].feed(&[b"\nwho\n"], &abc, "after a line of 4 MiB")
 }
 
 pub(crate) async fn live_set() -> Outcome {

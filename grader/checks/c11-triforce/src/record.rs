@@ -2,10 +2,10 @@
 
 use challenge::twisted::{Factory, Protocol, Reason, Transport};
 use harness::show_bytes;
-use harness::tokio::runtime::Handle;
 use harness::tokio::task::{self, Id};
-use harness::tokio::time::{Duration, sleep};
+use harness::tokio::time::Duration;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How long a check waits for the glue to do something it must do (real time).
@@ -93,6 +93,13 @@ impl Conn {
 pub(crate) struct Script {
     /// Written in `connection_made`.
     pub greet: Vec<u8>,
+    /// Calls `lose_connection` in `connection_made`, right after the greeting.
+    pub greet_and_go: bool,
+    /// Written 30 ms after `connection_made` from a thread of its own, through a clone of the
+    /// transport: a write that no callback makes.
+    pub later: Option<Vec<u8>>,
+    /// Counts the bytes of `data_received` without keeping them (for floods).
+    pub sink: bool,
     /// Writes every chunk back.
     pub echo: bool,
     /// On the data `quit\n` (anywhere in what came so far): writes `payload` (in
@@ -118,6 +125,8 @@ pub(crate) struct Quit {
 pub(crate) struct Recorder {
     conns: Arc<Mutex<Vec<Conn>>>,
     script: Arc<Script>,
+    /// Bytes given to `data_received`, every connection together.
+    received: Arc<AtomicUsize>,
 }
 
 impl Recorder {
@@ -125,7 +134,13 @@ impl Recorder {
         Recorder {
             conns: Arc::new(Mutex::new(Vec::new())),
             script: Arc::new(script),
+            received: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// Bytes given to `data_received` so far, every connection together.
+    pub fn received(&self) -> usize {
+        self.received.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<Conn>> {
@@ -184,13 +199,28 @@ impl Protocol for Recording {
                 peer: transport.peer(),
             },
         );
-        transport.write(&self.recorder.script.greet);
+        let script = self.recorder.script.clone();
+        transport.write(&script.greet);
+        if script.greet_and_go {
+            transport.lose_connection();
+            self.recorder.push(self.index, Call::Lose);
+        }
+        if let Some(later) = script.later.clone() {
+            let writer = transport.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(30));
+                writer.write(&later);
+            });
+        }
         self.transport = Some(transport);
     }
 
     fn data_received(&mut self, data: &[u8]) {
-        self.recorder.push(self.index, Call::Data(data.to_vec()));
+        self.recorder.received.fetch_add(data.len(), Ordering::Relaxed);
         let script = self.recorder.script.clone();
+        if !script.sink {
+            self.recorder.push(self.index, Call::Data(data.to_vec()));
+        }
         let Some(transport) = &self.transport else {
             return;
         };
@@ -225,15 +255,4 @@ impl Protocol for Recording {
         };
         self.recorder.push(self.index, Call::Lost(reason));
     }
-}
-
-/// Tasks alive on the check's runtime.
-pub(crate) fn alive() -> usize {
-    Handle::current().metrics().num_alive_tasks()
-}
-
-/// Tasks alive once a server has started and settled: what is left when its connections are done.
-pub(crate) async fn baseline() -> usize {
-    sleep(Duration::from_millis(20)).await;
-    alive()
 }

@@ -1,11 +1,16 @@
-//! What the checks share: tokens read off a byte stream, a log file of the check's own, and the
-//! learner's server started with a shutdown signal the check controls.
+//! What the checks share: tokens read off a byte stream, a log file of the check's own, the
+//! learner's server started with a shutdown signal the check controls, and whether Q1's codec is the
+//! likely cause of a Q2 failure.
 
+use crate::q1_feed;
+use challenge::message::Message;
 use challenge::server::serve;
+use harness::bytes::BytesMut;
 use harness::tcp::{Client, Server};
 use harness::time::until;
 use harness::tokio::sync::oneshot;
 use harness::tokio::time::{Duration, timeout};
+use harness::tokio_util::codec::Encoder;
 use harness::{Failure, Outcome, SharedBuffer, fail};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,8 +103,13 @@ pub(crate) struct PeerServer {
     pub(crate) out: SharedBuffer,
     pub(crate) log: TempLog,
     stop: Option<oneshot::Sender<()>>,
-    returned: Option<oneshot::Receiver<Result<(), String>>>,
+    returned: Option<oneshot::Receiver<Returned>>,
+    /// The log file's text the moment `serve` returned (`None`: no file), once it has.
+    pub(crate) log_at_return: Option<Option<String>>,
 }
+
+/// What `serve` returned (an error as its text), and the log's text at that moment (`None`: no file).
+type Returned = (Result<(), String>, Option<String>);
 
 /// How `serve` took the shutdown signal.
 pub(crate) enum Stopped {
@@ -120,8 +130,13 @@ impl PeerServer {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            let result = serve(listener, path, printed, shutdown).await;
-            let _ = report.send(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+            let result = serve(listener, &path, printed, shutdown).await;
+            // The log as `serve` left it, read before anything else can run on this task: what a
+            // writer task not awaited had yet to flush is not there.
+            let log = std::fs::read(&path)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
+            let _ = report.send((result.as_ref().map(|_| ()).map_err(|e| e.to_string()), log));
             result
         })
         .await?;
@@ -131,6 +146,7 @@ impl PeerServer {
             log,
             stop: Some(stop),
             returned: Some(returned),
+            log_at_return: None,
         })
     }
 
@@ -147,8 +163,14 @@ impl PeerServer {
             return Stopped::Not("the check stopped the server twice".into());
         };
         let stopped = match timeout(LIMIT, returned).await {
-            Ok(Ok(Ok(()))) => Stopped::Ok,
-            Ok(Ok(Err(e))) => Stopped::Not(format!("`serve` returned an error: {e}")),
+            Ok(Ok((Ok(()), log))) => {
+                self.log_at_return = Some(log);
+                Stopped::Ok
+            }
+            Ok(Ok((Err(e), log))) => {
+                self.log_at_return = Some(log);
+                Stopped::Not(format!("`serve` returned an error: {e}"))
+            }
             Ok(Err(_)) => Stopped::Not("`serve` panicked".into()),
             Err(_) => {
                 Stopped::Not("`serve` did not return within 2 s of the shutdown future completing".into())
@@ -169,15 +191,39 @@ pub(crate) async fn printed(out: &SharedBuffer, ready: impl Fn(&str) -> bool) ->
     until(LIMIT, || Some(out.text()).filter(|text| ready(text))).await
 }
 
-/// A port on 127.0.0.1 where nothing listens (bound, then closed).
-pub(crate) async fn closed_port() -> Outcome<u16> {
-    let listener = harness::tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
-    let port = listener
+/// A port on 127.0.0.1 where nothing listens: a socket bound to it that never listens, so
+/// connections to it are refused, and no other socket gets the port while the guard is kept.
+pub(crate) fn closed_port() -> Outcome<(u16, harness::tokio::net::TcpSocket)> {
+    let bound = harness::tokio::net::TcpSocket::new_v4().and_then(|socket| {
+        socket.bind(([127, 0, 0, 1], 0).into())?;
+        Ok(socket)
+    });
+    let socket = bound.or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
+    let port = socket
         .local_addr()
         .or_else(|e| fail(format!("no local address: {e}")))?
         .port();
-    drop(listener);
-    Ok(port)
+    Ok((port, socket))
+}
+
+/// Whether the learner's `PeerCodec` (Q1) is the likely cause of a Q2 failure: it is fed the tokens
+/// the checks send and expect, whole and one at a time, and its `encode` asked for `<Ack>`. A
+/// sentence to add to the failure when it gets them wrong, or nothing.
+pub(crate) fn codec_note() -> String {
+    let probes: [&[u8]; 4] = [b"<update>", b"<connection up>", b"<Ack>", b"<hello>"];
+    for probe in probes {
+        if let Err(why) = q1_feed::feed(&[probe]) {
+            return format!(" (the likely cause is Q1's codec, which the server reads with: {why})");
+        }
+    }
+    let mut buf = BytesMut::new();
+    let encoded = q1_feed::codec().encode(Message::Ack, &mut buf);
+    if encoded.is_err() || buf[..] != b"<Ack>"[..] {
+        return format!(
+            " (the likely cause is Q1's codec, which the server writes with: `encode(Ack)` gave \
+             {encoded:?} and {})",
+            harness::show_bytes(&buf)
+        );
+    }
+    String::new()
 }
