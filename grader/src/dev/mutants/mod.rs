@@ -22,15 +22,21 @@
 //! why = "equivalent: …"                                # or "out of scope: …"
 //! ```
 
+mod record;
+mod tally;
+
+pub use tally::stable_name;
+
 use crate::compile::package_name;
 use crate::stubs;
 use crate::target::{cargo_target_dir, state_dir};
 use grader_core::ChallengePlan;
+use record::record;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+use tally::tally;
 
 /// The per-challenge file of exclusions and explained survivors.
 pub const FILE: &str = "mutants.toml";
@@ -63,86 +69,6 @@ pub fn config(kit: &Path, plan: &ChallengePlan) -> Result<Config, String> {
         Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
         Err(_) => Ok(Config::default()),
     }
-}
-
-/// A mutant's name without its `:line:col` and the workspace's `challenge/` folder:
-/// `src/lib.rs: replace == with != in parse`.
-pub fn stable_name(name: &str) -> String {
-    let name = name.strip_prefix("challenge/").unwrap_or(name);
-    let Some((file, rest)) = name.split_once(':') else {
-        return name.to_string();
-    };
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
-    format!("{file}:{rest}")
-}
-
-/// What one run found.
-#[derive(Debug, Default)]
-pub struct Tally {
-    pub tried: usize,
-    pub caught: usize,
-    pub timeouts: usize,
-    pub unviable: usize,
-    /// Missed mutants with an explanation, and without (their full names).
-    pub explained: Vec<String>,
-    pub unexplained: Vec<String>,
-    pub seconds: u64,
-}
-
-#[derive(Deserialize)]
-struct Outcomes {
-    outcomes: Vec<OutcomeRow>,
-}
-
-#[derive(Deserialize)]
-struct OutcomeRow {
-    scenario: serde_json::Value,
-    summary: String,
-}
-
-/// Sorts cargo-mutants' outcomes against the explained survivors.
-fn tally(outcomes_json: &str, config: &Config) -> Result<Tally, String> {
-    let outcomes: Outcomes =
-        serde_json::from_str(outcomes_json).map_err(|e| format!("cargo-mutants' outcomes.json: {e}"))?;
-    let mut tally = Tally::default();
-    for row in outcomes.outcomes {
-        let Some(mutant) = row.scenario.get("Mutant") else {
-            if row.summary != "Success" {
-                return Err(format!(
-                    "the checks do not pass on the unmutated solution ({}): fix that first",
-                    row.summary
-                ));
-            }
-            continue;
-        };
-        let name = mutant
-            .get("name")
-            .and_then(|n| n.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| mutant.to_string());
-        match row.summary.as_str() {
-            "Unviable" => tally.unviable += 1,
-            "CaughtMutant" => {
-                tally.tried += 1;
-                tally.caught += 1;
-            }
-            "Timeout" => {
-                tally.tried += 1;
-                tally.caught += 1;
-                tally.timeouts += 1;
-            }
-            _ => {
-                tally.tried += 1;
-                let key = stable_name(&name);
-                if config.survivors.iter().any(|s| s.mutant == key) {
-                    tally.explained.push(name);
-                } else {
-                    tally.unexplained.push(name);
-                }
-            }
-        }
-    }
-    Ok(tally)
 }
 
 /// Writes the mutation workspace of `plan`: the solution as `challenge/`, the checks as the test.
@@ -367,114 +293,4 @@ fn given_files(kit: &Path, plan: &ChallengePlan) -> Result<Vec<PathBuf>, String>
 /// One target folder for every challenge's mutants: dependencies are compiled once.
 fn mutants_target(kit: &Path) -> PathBuf {
     cargo_target_dir(kit).join("mutants")
-}
-
-/// The file of recorded counts.
-const RECORD: &str = "docs/MUTANTS.md";
-
-/// Rewrites `plan`'s row of the table in docs/MUTANTS.md.
-fn record(kit: &Path, plan: &ChallengePlan, tally: &Tally) -> Result<(), String> {
-    let path = kit.join(RECORD);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let row = format!(
-        "| {} | {} | {} | {} | {} | {} | {} s |",
-        plan.id,
-        tally.tried,
-        tally.caught,
-        tally.timeouts,
-        tally.explained.len(),
-        tally.unexplained.len(),
-        tally.seconds
-    );
-    let out = with_row(&text, &plan.id, &row);
-    std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// `text` (docs/MUTANTS.md) with the table row of challenge `id` replaced by `row`, or added so that
-/// the rows stay in challenge order.
-fn with_row(text: &str, id: &str, row: &str) -> String {
-    let is_row = |line: &str| line.starts_with("| c") && line.as_bytes().get(5) == Some(&b' ');
-    let mut rows: BTreeMap<String, String> = text
-        .lines()
-        .filter(|line| is_row(line))
-        .map(|line| (line[2..5].to_string(), line.to_string()))
-        .collect();
-    rows.insert(id.to_string(), row.to_string());
-    let mut out = String::new();
-    let mut written = false;
-    for line in text.lines() {
-        if !is_row(line) {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        if !written {
-            for row in rows.values() {
-                out.push_str(row);
-                out.push('\n');
-            }
-            written = true;
-        }
-    }
-    if !written {
-        for row in rows.values() {
-            out.push_str(row);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_mutant_is_known_by_its_name_without_line_and_column() {
-        assert_eq!(
-            stable_name("challenge/src/lib.rs:34:27: replace * with + in heartbeat"),
-            "src/lib.rs: replace * with + in heartbeat"
-        );
-        assert_eq!(stable_name("no position"), "no position");
-    }
-
-    #[test]
-    fn outcomes_are_sorted_into_caught_explained_and_unexplained() {
-        let json = r#"{"outcomes": [
-            {"scenario": "Baseline", "summary": "Success"},
-            {"scenario": {"Mutant": {"name": "src/lib.rs:1:1: replace a with b in f"}}, "summary": "CaughtMutant"},
-            {"scenario": {"Mutant": {"name": "src/lib.rs:2:1: replace c with d in f"}}, "summary": "MissedMutant"},
-            {"scenario": {"Mutant": {"name": "src/lib.rs:3:1: replace e with f in g"}}, "summary": "MissedMutant"},
-            {"scenario": {"Mutant": {"name": "src/lib.rs:4:1: replace g with h in g"}}, "summary": "Timeout"},
-            {"scenario": {"Mutant": {"name": "src/lib.rs:5:1: replace i with j in g"}}, "summary": "Unviable"}
-        ]}"#;
-        let config: Config = toml::from_str(
-            "[[survivor]]\nmutant = \"src/lib.rs: replace c with d in f\"\nwhy = \"equivalent: …\"\n",
-        )
-        .unwrap();
-        let tally = tally(json, &config).unwrap();
-        assert_eq!(
-            (tally.tried, tally.caught, tally.timeouts, tally.unviable),
-            (4, 2, 1, 1)
-        );
-        assert_eq!(tally.explained, ["src/lib.rs:2:1: replace c with d in f"]);
-        assert_eq!(tally.unexplained, ["src/lib.rs:3:1: replace e with f in g"]);
-    }
-
-    #[test]
-    fn a_failing_baseline_is_an_error() {
-        let json = r#"{"outcomes": [{"scenario": "Baseline", "summary": "Failure"}]}"#;
-        assert!(tally(json, &Config::default()).unwrap_err().contains("unmutated"));
-    }
-
-    #[test]
-    fn a_recorded_row_replaces_its_challenge_s_row_in_order() {
-        let head = "# T\n\n| id | n |\n| --- | --- |\n";
-        let once = with_row(head, "c04", "| c04 | 1 |");
-        assert_eq!(once, format!("{head}| c04 | 1 |\n"));
-        let twice = with_row(&once, "c01", "| c01 | 2 |");
-        assert_eq!(twice, format!("{head}| c01 | 2 |\n| c04 | 1 |\n"));
-        let again = with_row(&format!("{twice}\nafter\n"), "c04", "| c04 | 3 |");
-        assert_eq!(again, format!("{head}| c01 | 2 |\n| c04 | 3 |\n\nafter\n"));
-    }
 }
