@@ -152,6 +152,23 @@ pub(crate) async fn flames() -> Outcome {
             shown(&game.render())
         ));
     }
+    // (2, 0) is in both blasts: it burns until the later one's flames go out.
+    game.advance(ms(4600));
+    if tile(&game, 2, 0) != Some('+') || tile(&game, 0, 0) != Some('.') {
+        fail!(
+            "bombs at (0, 0) and (4, 0) exploded at 4 s and 4.2 s, both blasts reaching (2, 0); advance(4.6 s): \
+             expected (0, 0) out (its flame ended at 4.5 s) and (2, 0) still burning (the second blast's flame \
+             lasts until 4.7 s), got the board{}",
+            shown(&game.render())
+        );
+    }
+    game.advance(ms(4700));
+    if !tiles(&game, '+').is_empty() {
+        fail!(
+            "bombs exploded at 4 s and 4.2 s, advance(4.7 s): expected every flame out, got the board{}",
+            shown(&game.render())
+        );
+    }
     Ok(())
 }
 
@@ -257,6 +274,29 @@ pub(crate) async fn chain() -> Outcome {
              board{}",
             shown(&game.render())
         ));
+    }
+    // A chain of three on a 13 × 1 line: bomb 1 reaches bomb 2, bomb 2 reaches bomb 3, bomb 3 alone
+    // reaches B; every bomb in any blast explodes, however deep the chain.
+    let mut game = Game::new(13, 1);
+    let a = game.join();
+    let b = game.join();
+    walk(&mut game, b, "dddddd", ms(0), "B")?;
+    walk(&mut game, a, "e", ms(0), "A")?;
+    walk(&mut game, a, "dde", ms(2000), "A")?;
+    walk(&mut game, a, "dde", ms(2000), "A")?;
+    walk(&mut game, a, "dddddddd", ms(2000), "A")?;
+    game.advance(ms(3001));
+    // Bomb 3 gone and B dead on its flame: `b` (Q1's stacking rule), or `+` (a drawing mistake,
+    // judged by `deaths`); the rest of the board is `blast-shape`'s business.
+    let got = game.render();
+    if !tiles(&game, '*').is_empty() || !matches!(tile(&game, 6, 0), Some('b' | '+')) {
+        fail!(
+            "on a 13 × 1 board, bombs at (0, 0) (dropped at 0 s), (2, 0) and (4, 0) (at 2 s), B at (6, 0), \
+             advance(3.001 s): bomb 1's blast reaches bomb 2, bomb 2's reaches bomb 3, bomb 3's reaches B: \
+             expected every bomb exploded and B dead, the board{}got{}",
+            shown(&board(&["++++++b.....A"])),
+            shown(&got)
+        );
     }
     Ok(())
 }

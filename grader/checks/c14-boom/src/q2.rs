@@ -5,8 +5,10 @@ use crate::support::{LIMIT, Player, Shadow, find};
 use challenge::game::{PlayerId, Reply};
 use challenge::server::{Config, Server};
 use challenge::telnet::{BELL, DEAD, DO, ECHO, IAC, SGA, TelnetFilter, WILL, negotiation};
+use harness::io::Script;
 use harness::tokio::time::{Duration, Instant, sleep, timeout};
-use harness::{Failure, Outcome, fail, show_bytes};
+use harness::{Failure, Outcome, ensure, fail, show_bytes};
+use std::io::ErrorKind;
 
 const BIG: usize = 1 << 16;
 
@@ -93,13 +95,23 @@ pub(crate) async fn personal_replies() -> Outcome {
         b_id,
         mut b,
     } = two_players(&server).await?;
-    // A bumps into the top edge: a bell for A alone (if the game says so: Q1 judges that).
-    let bell = shadow.game.key(a_id, b'w', Duration::ZERO) == Reply::Bell;
-    a.send(b"w").await?;
-    if bell {
-        a.expect_bytes(BELL, "A pressed 'w' at (0, 0), off the board")
-            .await?;
-    }
+    // A bumps into the top edge, then presses keys that are not game keys (Enter as CR NUL, a space,
+    // capitals): a bell for the first alone (as your `Game` answers them: Q1 judges that).
+    let keys = b"w\r\0 Wx";
+    let bells = keys
+        .iter()
+        .filter(|&&key| shadow.game.key(a_id, key, Duration::ZERO) == Reply::Bell)
+        .count();
+    let from = a.seen.len();
+    a.send(keys).await?;
+    let got = a.count(from, BELL, bells).await?;
+    ensure!(
+        got == bells,
+        "A pressed 'w' at (0, 0) (off the board), then CR NUL, ' ', 'W', 'x' (not game keys: `Reply::Ignored`, \
+         nothing happens): expected the bell {} {bells} time(s) (your `Game`'s `Reply::Bell`s), A got it {got} \
+         time(s)",
+        show_bytes(BELL)
+    );
     for _ in 0..3 {
         let board = shadow.key(b_id, b'd', Duration::ZERO);
         b.send(b"d").await?;
@@ -111,7 +123,8 @@ pub(crate) async fn personal_replies() -> Outcome {
             show_bytes(BELL)
         ));
     }
-    // A drops a bomb where it stands and dies in it; its keys then get `You're dead.`.
+    // A drops a bomb where it stands and dies in it; each of its game keys then gets `You're dead.`,
+    // its other keys nothing.
     let board = shadow.key(a_id, b'e', Duration::ZERO);
     a.send(b"e").await?;
     a.expect(&board, "A pressed 'e'").await?;
@@ -119,11 +132,23 @@ pub(crate) async fn personal_replies() -> Outcome {
         return Ok(());
     };
     a.expect(&blast, "A's bomb exploded under A").await?;
-    if shadow.game.key(a_id, b'd', blast_at) != Reply::Dead {
+    let keys = b"d\r\0s x";
+    let deads = keys
+        .iter()
+        .filter(|&&key| shadow.game.key(a_id, key, blast_at) == Reply::Dead)
+        .count();
+    if deads == 0 {
         return Ok(());
     }
-    a.send(b"d").await?;
-    a.expect_bytes(DEAD, "dead A pressed 'd'").await?;
+    let from = a.seen.len();
+    a.send(keys).await?;
+    let got = a.count(from, DEAD, deads).await?;
+    ensure!(
+        got == deads,
+        "dead A pressed 'd', CR NUL, 's', ' ', 'x': expected {} {deads} time(s), once for each game key (your \
+         `Game`'s `Reply::Dead`s), nothing for the others; A got it {got} time(s)",
+        show_bytes(DEAD)
+    );
     let board = shadow.key(b_id, b'd', blast_at);
     b.send(b"d").await?;
     b.expect(&board, "B pressed 'd' after A died").await?;
@@ -143,19 +168,20 @@ pub(crate) async fn fuse_timing() -> Outcome {
     let (a_id, board) = shadow.join();
     let mut a = Player::join(&server, "player A", BIG, start);
     a.expect(&board, "A joined").await?;
-    let dropped = Duration::from_millis(250);
+    // Off every round number: a clock that polls every 10, 50 or 100 ms misses the deadlines.
+    let dropped = Duration::from_millis(257);
     sleep(dropped).await;
     shadow.key(a_id, b'e', dropped);
     let lit = shadow.key(a_id, b'd', dropped);
     a.send(b"ed").await?;
-    a.expect(&lit, "A pressed 'e' then 'd' at 0.25 s").await?;
+    a.expect(&lit, "A pressed 'e' then 'd' at 0.257 s").await?;
     let (Some((blast_at, blast)), Some((out_at, out))) = (shadow.next_event(), shadow.next_event()) else {
         return Ok(());
     };
-    let got = a.expect(&blast, "the bomb dropped at 0.25 s exploded").await?;
+    let got = a.expect(&blast, "the bomb dropped at 0.257 s exploded").await?;
     if got != blast_at {
         return fail(format!(
-            "a bomb dropped at 0.25 s: expected the blast's board at {blast_at:?} (your \
+            "a bomb dropped at 0.257 s: expected the blast's board at {blast_at:?} (your \
              `next_deadline`), got it at {got:?} (sleep until the deadline: no polling, no timer \
              of your own)"
         ));
@@ -187,10 +213,35 @@ pub(crate) async fn disconnect() -> Outcome {
         "B's connection closed: its pawn is removed",
     )
     .await?;
-    match timeout(LIMIT, task).await {
+    if timeout(LIMIT, task).await.is_err() {
+        return Err(Failure::Timeout(
+            "B's connection closed: expected `play` to return within 10 s".into(),
+        ));
+    }
+    // C's stream fails (a reset) 10 ms after it joined: a disconnect too.
+    let (c_id, board) = shadow.join();
+    let failing = Script::new()
+        .wait(Duration::from_millis(10))
+        .fail(ErrorKind::ConnectionReset);
+    let c = harness::tokio::spawn({
+        let server = server.clone();
+        async move {
+            server
+                .play(harness::tokio::io::join(failing, harness::tokio::io::sink()))
+                .await
+        }
+    });
+    a.expect(&board, "C joined").await?;
+    shadow.game.leave(c_id);
+    a.expect(
+        &shadow.game.render(),
+        "C's stream failed (a read gave ConnectionReset) 10 ms after it joined: its pawn is removed",
+    )
+    .await?;
+    match timeout(LIMIT, c).await {
         Ok(_) => Ok(()),
         Err(_) => Err(Failure::Timeout(
-            "B's connection closed: expected `play` to return within 10 s".into(),
+            "C's stream failed (ConnectionReset): expected `play` to return within 10 s".into(),
         )),
     }
 }
@@ -226,7 +277,8 @@ pub(crate) async fn stalled_player() -> Outcome {
     let mut keys = Vec::new();
     let mut gone = None;
     for n in 0..40 {
-        let key = if n % 2 == 0 { b'd' } else { b'a' };
+        // B walks between (1, 0) and (2, 0): A, at (0, 0), is always in sight.
+        let key = if n % 2 == 0 && n > 0 { b'a' } else { b'd' };
         keys.push(key);
         let with = replayed(&keys, None);
         let mut boards = vec![with.clone()];
@@ -240,6 +292,21 @@ pub(crate) async fn stalled_player() -> Outcome {
         );
         let (which, _) = p.expect_any(&boards, &when).await?;
         if which > 0 && boards[which] != with {
+            gone = Some(n + 1);
+            break;
+        }
+        // A disconnected (its `play` returned) while B's last board still shows A: B sees A go
+        // without pressing another key.
+        sleep(Duration::from_millis(10)).await;
+        if s.task.is_finished() {
+            let without = replayed(&keys, Some(keys.len()));
+            let when = format!(
+                "player A never read and was disconnected (its `play` returned) after B's key number {}, B's \
+                 last board still showing A: expected B to see A's pawn go at once, without pressing another key \
+                 (a removed pawn is a change: broadcast the board)",
+                n + 1
+            );
+            p.expect(&without, &when).await?;
             gone = Some(n + 1);
             break;
         }

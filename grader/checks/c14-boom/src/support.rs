@@ -144,6 +144,21 @@ impl Player {
         }
     }
 
+    /// How many times `needle` came after `from` in what this player received: read until it came
+    /// `at_least` times (at most [`LIMIT`]), then once the server has settled (10 ms of virtual time,
+    /// nothing else happening), whatever else came. Counts replies that no board follows.
+    pub(crate) async fn count(&mut self, from: usize, needle: &[u8], at_least: usize) -> Outcome<usize> {
+        let deadline = Instant::now() + LIMIT;
+        while count(&self.seen[from..], needle) < at_least {
+            if self.read_more(deadline).await? != Some(true) {
+                break;
+            }
+        }
+        harness::tokio::time::sleep(Duration::from_millis(10)).await;
+        while self.read_more(Instant::now()).await? == Some(true) {}
+        Ok(count(&self.seen[from..], needle))
+    }
+
     /// Reads until the server closes the stream (at most [`LIMIT`]).
     pub(crate) async fn expect_closed(&mut self, when: &str) -> Outcome {
         let deadline = Instant::now() + LIMIT;
@@ -168,6 +183,17 @@ pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         return Some(0);
     }
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// How many times `needle` (not empty) comes in `hay`, not overlapping.
+pub(crate) fn count(hay: &[u8], needle: &[u8]) -> usize {
+    let mut n = 0;
+    let mut rest = hay;
+    while let Some(at) = find(rest, needle) {
+        n += 1;
+        rest = &rest[at + needle.len()..];
+    }
+    n
 }
 
 /// The last thing in `bytes` that looks like a board: lines of `.#*+` and letters.
