@@ -3,6 +3,8 @@
 use crate::server::{Config, serve};
 use clap::Parser;
 use std::ffi::OsString;
+use std::future::Future;
+use std::task::Poll;
 use std::io;
 use std::net::SocketAddr;
 use tokio::net::{TcpListener, TcpSocket};
@@ -67,15 +69,26 @@ pub fn main(args: Vec<OsString>) -> i32 {
 
 async fn run(args: Args) -> io::Result<()> {
     let listener = listen(SocketAddr::from(([0, 0, 0, 0], args.port)))?;
+    // Watch for Ctrl-C before saying we listen: `ctrl_c()` installs its handler when first
+    // polled, and `serve` may first poll its shutdown future only after a client came, so a
+    // Ctrl-C right after the line below would otherwise kill the process instead of stopping it.
+    let mut interrupt = Box::pin(tokio::signal::ctrl_c());
+    let first = std::future::poll_fn(|cx| Poll::Ready(interrupt.as_mut().poll(cx))).await;
     println!(
         "boom listening on {}: telnet 127.0.0.1 {} to play (Ctrl-C stops it)",
         listener.local_addr()?,
         listener.local_addr()?.port()
     );
-    let ctrl_c = async {
-        // If Ctrl-C cannot be watched, run until killed rather than stop at once.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+    let ctrl_c = async move {
+        match first {
+            Poll::Ready(Ok(())) => {}
+            // If Ctrl-C cannot be watched, run until killed rather than stop at once.
+            Poll::Ready(Err(_)) => std::future::pending::<()>().await,
+            Poll::Pending => {
+                if interrupt.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
         }
     };
     let config = Config {
