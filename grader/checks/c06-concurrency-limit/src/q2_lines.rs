@@ -3,9 +3,10 @@
 
 use crate::support::{
     DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order, gcc_paths,
-    gcc_server, run_download,
+    gcc_server, path_of, run_download,
 };
 use challenge::{download, gcc_urls};
+use harness::futures::FutureExt;
 use harness::rawhttp::{RawHttp, Reply};
 use harness::time::ms;
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -14,6 +15,7 @@ use harness::tokio::sync::oneshot;
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{Duration, sleep, timeout};
 use harness::{Failure, Outcome, fail};
+use std::panic::AssertUnwindSafe;
 
 /// The expected lines for `urls` of `gcc_server`.
 fn gcc_lines(urls: &[String]) -> Vec<Line> {
@@ -26,13 +28,28 @@ fn gcc_lines(urls: &[String]) -> Vec<Line> {
 pub async fn lines_in_order() -> Outcome {
     // Every request in flight at once, the first answered last (210 ms, 180 ms, … 30 ms): the
     // responses arrive in the reverse of the input order, and the lines must still follow the input.
-    let (_server, urls) = gcc_server(|i| ms(20 * (7 - i as u64))).await?;
+    let (_server, mut urls) = gcc_server(|i| ms(20 * (7 - i as u64))).await?;
+    // The second URL is given with a `/./` in its path: reqwest requests it normalised (so does
+    // the server see it, and so is `response.url()`), but its line starts with the URL as given.
+    let path = path_of(&urls[1]);
+    let normalised = urls[1].clone();
+    urls[1] = normalised.replacen(&path, &format!("/.{path}"), 1);
     let lines = run_download(&urls, 7).await?;
-    expect_lines_in_order(
+    let checked = expect_lines_in_order(
         "responses arriving in reverse order, max_run = 7",
         &gcc_lines(&urls),
         &lines,
-    )
+    );
+    match checked {
+        Err(Failure::Fail(message)) if lines.iter().any(|l| l.starts_with(&format!("{normalised} "))) => {
+            fail!(
+                "{message}\n(a line starts with {normalised}, not with the URL as given, {}: is it \
+                 `response.url()`, the URL as reqwest normalised it, or where a redirect ended?)",
+                urls[1]
+            )
+        }
+        other => other,
+    }
 }
 
 /// A URL on a port where nothing listens: bind one, note it, let it go.
@@ -47,6 +64,28 @@ async fn refused_url(path: &str) -> Outcome<String> {
 }
 
 pub async fn error_terminates() -> Outcome {
+    // An empty list first: nothing to request, so `download` returns at once, having written nothing.
+    let none: &[String] = &[];
+    let mut out = Vec::new();
+    let empty = AssertUnwindSafe(download(none, 2, &mut out)).catch_unwind();
+    match timeout(DOWNLOAD_LIMIT, empty).await {
+        Err(_) => fail!(
+            "download(no URLs, max_run = 2) had not returned after 2 s: with nothing to request it \
+             returns at once"
+        ),
+        Ok(Err(_)) => fail!(
+            "download(no URLs, max_run = 2) panicked; expected it to return Ok at once, having written \
+             nothing (a semaphore sized with `clamp(1, urls.len())`, or `urls[0]`?)"
+        ),
+        Ok(Ok(Err(e))) => {
+            fail!("download(no URLs, max_run = 2) returned the error {e}; expected Ok, with nothing written")
+        }
+        Ok(Ok(Ok(()))) if !out.is_empty() => fail!(
+            "download(no URLs, max_run = 2): expected nothing written, got {:?}",
+            String::from_utf8_lossy(&out)
+        ),
+        Ok(Ok(Ok(()))) => {}
+    }
     // The fifth tarball's server reads the request and hangs up without a word; the third one is on
     // a port that refuses connections.
     let paths = gcc_paths();
@@ -77,23 +116,32 @@ pub async fn status_error() -> Outcome {
         ("/a.tar.gz", Reply::sized(1_048_576)),
         ("/broken.tar.gz", Reply::sized(2_000_000).status(500)),
         ("/c.tar.gz", Reply::sized(104_857)),
+        ("/mirror.tar.gz", Reply::sized(3_000_000).status(203)),
     ])
     .await?;
     // `/missing.tar.gz` has no route: a 404 with a short page.
-    let urls: Vec<String> = ["/a.tar.gz", "/missing.tar.gz", "/broken.tar.gz", "/c.tar.gz"]
-        .iter()
-        .map(|p| server.url(p))
-        .collect();
+    let urls: Vec<String> = [
+        "/a.tar.gz",
+        "/missing.tar.gz",
+        "/broken.tar.gz",
+        "/c.tar.gz",
+        "/mirror.tar.gz",
+    ]
+    .iter()
+    .map(|p| server.url(p))
+    .collect();
     let lines = run_download(&urls, 2).await?;
     let expected = [
         Line::size(&urls[0], 1_048_576),
         Line::new(&urls[1], Want::Error),
         Line::new(&urls[2], Want::Error),
         Line::size(&urls[3], 104_857),
+        Line::size(&urls[4], 3_000_000),
     ];
     expect_lines_any_order(
-        "with the second URL answered `404 Not Found` and the third `500 Internal Server Error` \
-         (a status that is not a success is an error line, and its Content-Length is not a size)",
+        "with the second URL answered `404 Not Found`, the third `500 Internal Server Error` and the \
+         fifth `203 Non-Authoritative Information` (a 4xx or 5xx status is an error line, and its \
+         Content-Length is not a size; every 2xx is a success, with its size)",
         &expected,
         &lines,
     )
