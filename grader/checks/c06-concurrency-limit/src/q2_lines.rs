@@ -2,8 +2,8 @@
 //! statuses, missing lengths and unread bodies print.
 
 use crate::support::{
-    DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order, gcc_paths,
-    gcc_server, path_of, run_download,
+    BrokenPipe, DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order,
+    gcc_paths, gcc_server, path_of, run_download, sized_server,
 };
 use challenge::{download, gcc_urls};
 use harness::futures::FutureExt;
@@ -85,6 +85,22 @@ pub async fn error_terminates() -> Outcome {
             String::from_utf8_lossy(&out)
         ),
         Ok(Ok(Ok(()))) => {}
+    }
+    // A writer whose every write fails: the error comes back from `download`, not swallowed.
+    let (_quick, quick_urls) = sized_server(2, ms(10)).await?;
+    match timeout(DOWNLOAD_LIMIT, download(&quick_urls, 2, &mut BrokenPipe)).await {
+        Err(_) => {
+            return Err(Failure::Timeout(
+                "download(2 URLs, max_run = 2) with a writer whose every write fails had not returned \
+                 after 2 s"
+                    .to_string(),
+            ));
+        }
+        Ok(Ok(())) => fail!(
+            "download(2 URLs, max_run = 2) with a writer whose every write fails returned Ok; expected \
+             the write error back (an error writing to `out` is returned, not ignored)"
+        ),
+        Ok(Err(_)) => {}
     }
     // The fifth tarball's server reads the request and hangs up without a word; the third one is on
     // a port that refuses connections.
@@ -307,9 +323,25 @@ pub async fn error_reason() -> Outcome {
         // No lines at all (an error returned, or no return): `error-terminates`' business.
         return Ok(());
     };
-    // What each error's reason must mention, as `reason(e)` writes it.
-    let causes = [(0, "refused"), (1, "404"), (3, "500")];
-    for (i, cause) in causes {
+    // What each error's reason must mention, and how it must read, as `reason(e)` writes it: a
+    // status error exactly (reqwest's words for it, no URL), a refused connection from reqwest's
+    // "error sending request" through its causes (their words depend on the system).
+    let reasons = [
+        (
+            0,
+            "refused",
+            "error sending request: …: Connection refused …",
+            false,
+        ),
+        (1, "404", "HTTP status client error (404 Not Found)", true),
+        (
+            3,
+            "500",
+            "HTTP status server error (500 Internal Server Error)",
+            true,
+        ),
+    ];
+    for (i, cause, written, exact) in reasons {
         let url = &urls[i];
         let Some(reason) = lines.iter().find_map(|l| {
             l.strip_prefix(url.as_str())
@@ -319,13 +351,20 @@ pub async fn error_reason() -> Outcome {
             continue;
         };
         let repeats_url = reason.contains(url.as_str()) || reason.contains(url.trim_start_matches("http://"));
-        if repeats_url || !reason.to_lowercase().contains(cause) {
+        let reads_right = if exact {
+            reason == written
+        } else {
+            reason.starts_with("error sending request")
+        };
+        if repeats_url || !reason.to_lowercase().contains(cause) || !reads_right {
             fail!(
-                "the line of {url}: expected `{url} error: <reason>`, the reason as the given \
-                 `reason(e)` writes it (the causes, such as `{cause}`, and not the URL again), got \
-                 `{url} error: {reason}`{}",
+                "the line of {url}: expected `{url} error: {written}`, the reason as the given \
+                 `reason(e)` writes it (the error and its causes, such as `{cause}`, and not the URL \
+                 again), got `{url} error: {reason}`{}",
                 if repeats_url {
                     " (is it the error's own Display, `{e}`, which repeats the URL and leaves the causes out?)"
+                } else if !reads_right {
+                    " (a reason written by hand, or only part of it? `reason(e)` of the error writes it)"
                 } else {
                     ""
                 }
