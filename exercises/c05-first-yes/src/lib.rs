@@ -40,11 +40,13 @@ pub fn handle_unexpected_answer(error: AskError) -> Result<Option<Value>, AskErr
     todo!("recover from an unexpected answer, pass any other error on")
 }
 
-/// Q2: asks every URL at once and returns the first `yes` *to arrive* with the index of its URL,
-/// printed with [`print_first_yes`]. The requests still running are cancelled at once. Every
-/// error is shown with [`display_unexpected_answer`] and handled with [`handle_unexpected_answer`];
-/// an error that is not an answer is written to `err` as `request <index> failed: <error>` and
-/// does not stop the search. With no `yes` at all, prints `(None, 0)` and returns `None`.
+/// Q2: asks every URL at once and returns the first `yes` *to arrive* with the index of its
+/// request (its position in `urls`: a URL may be listed more than once), printed with
+/// [`print_first_yes`]. The requests still running are cancelled at once. Every error is shown
+/// with [`display_unexpected_answer`] and handled with [`handle_unexpected_answer`]; an error that
+/// is not an answer is written to `err` as `request <index> failed: <error>`, the error's
+/// `Display` (`{error}`, not `{error:?}`), and does not stop the search. With no `yes` at all,
+/// prints `(None, 0)` and returns `None`.
 pub async fn get_first_yes(
     urls: &[String],
     out: &mut impl Write,
@@ -57,9 +59,10 @@ pub async fn get_first_yes(
     todo!("return the first yes to arrive, and cancel the rest")
 }
 
-/// Q3: for an [`AskError::UnexpectedAnswer`], prints `received a No` and then the answer's JSON on
-/// one line (`{"answer":"no","meta":{…}}`). Prints nothing for any other error: a failed request
-/// is not a `no`.
+/// Q3: for an [`AskError::UnexpectedAnswer`] (a `no`, a `maybe` or no answer at all: the same
+/// line for each), prints `received a No` and then the answer's JSON on one line
+/// (`{"answer":"no","meta":{…}}`). Prints nothing for any other error: a failed request is not a
+/// `no`.
 pub fn display_unexpected_answer(error: &AskError, out: &mut impl Write) -> io::Result<()> {
     // TODO(Q3): `if let` the one variant that is an answer; `writeln!` twice.
     let _ = (error, out);

@@ -30,6 +30,7 @@ pub fn log_timeout<W: Write>(out: &mut W, result: String, timeout: Duration) -> 
 /// - Otherwise, when `timeout` has passed (not a moment before), `inner` is dropped — cancelled —
 ///   and only then is `canceller()` called; the value it produces goes through [`log_timeout`], whose
 ///   result is returned, an `Err` included.
+/// - A zero `timeout` is up at once: it does not mean "no timeout".
 ///
 /// `inner` is `Send + 'static`, like any future that could run as a task of its own.
 pub async fn with_timeout<F, C, W>(

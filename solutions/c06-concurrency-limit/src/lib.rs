@@ -42,7 +42,8 @@ pub fn reason(error: reqwest::Error) -> String {
 
 /// Q1: `bytes` in MiB (bytes / 2^20) rounded to two decimals and written the way Python prints
 /// `round(x, 2)`: `1.0`, `1.18`, `0.1`, `0.0`, and `1.12` for 1.125 (Python rounds the float's
-/// exact value, ties to even).
+/// exact value, ties to even; its float is an `f64`: an `f32` loses the low bytes of any size
+/// above 16 MiB).
 pub fn format_size(bytes: u64) -> String {
     let mib = bytes as f64 / (1024.0 * 1024.0);
     // `{:.2}` rounds the exact binary value to two decimals, ties to even, as Python's `round` does;
@@ -55,16 +56,20 @@ pub fn format_size(bytes: u64) -> String {
     format!("{rounded:?}")
 }
 
-/// Q2: requests every URL with at most `max_run` requests in flight (0 counts as 1), then writes
-/// one line per URL to `out`, in the order of `urls`:
+/// Q2: requests every URL once (a URL listed twice is requested twice), with at most `max_run`
+/// requests in flight (0 counts as 1) and no retry, then writes one line per URL to `out`, in the
+/// order of `urls`, each starting with the URL as given (not `response.url()`, where a redirect
+/// ended):
 ///
 /// - `<url> <size> MB` with the size from the response's Content-Length ([`format_size`]);
-/// - `<url> unknown` when the response has no Content-Length;
-/// - `<url> error: <reason>` when the request failed or the status is not a success.
+/// - `<url> unknown` when the response has no Content-Length (`content_length()` is `None`);
+/// - `<url> error: <reason>` when the request failed or the status is an error, 4xx or 5xx (what
+///   `error_for_status` rejects): any 2xx, not only `200`, is a success.
 ///
 /// The URLs start in the order of `urls`: the first `max_run` at once, then the next one each time
-/// a request ends. A request stops counting against the limit as soon as its response headers have
-/// arrived: the bodies are never read. Returns once every request has ended, however it ended.
+/// a request ends (its response headers arrive, or it fails). A request stops counting against the
+/// limit as soon as its response headers have arrived: the bodies are never read. Returns once
+/// every request has ended, however it ended (with no URLs: at once, `Ok`, nothing written).
 pub async fn download(urls: &[String], max_run: usize, out: &mut impl Write) -> io::Result<()> {
     let client = Client::builder().build().map_err(io::Error::other)?;
     // Twisted's `DeferredSemaphore(maxRun)`. tokio's semaphore is fair (first come, first served),

@@ -7,20 +7,29 @@ use harness::serde_json::Value;
 use harness::{Outcome, fail};
 
 pub(crate) async fn prints_no() -> Outcome {
-    let no = masked("no");
-    let mut out = Vec::new();
-    if let Err(e) = display_unexpected_answer(&AskError::UnexpectedAnswer(no.clone()), &mut out) {
-        return fail(format!("display_unexpected_answer returned an error: {e}"));
+    // Every unexpected answer is shown the same way, whatever it was: the line names no answer.
+    let mut null = masked("no");
+    null["answer"] = Value::Null;
+    let mut missing = masked("no");
+    if let Some(o) = missing.as_object_mut() {
+        o.remove("answer");
     }
-    let printed = lines(&out);
-    let ok = printed.len() == 2
-        && printed[0] == "received a No"
-        && harness::serde_json::from_str::<Value>(&printed[1]).is_ok_and(|v| v == no);
-    if !ok {
-        return fail(format!(
-            "display_unexpected_answer(UnexpectedAnswer({no})): expected the lines \"received a No\" and \
-             the JSON on one line, got {printed:?}"
-        ));
+    for json in [masked("no"), masked("maybe"), null, missing] {
+        let mut out = Vec::new();
+        if let Err(e) = display_unexpected_answer(&AskError::UnexpectedAnswer(json.clone()), &mut out) {
+            fail!("display_unexpected_answer(UnexpectedAnswer({json})) returned an error: {e}");
+        }
+        let printed = lines(&out);
+        let ok = printed.len() == 2
+            && printed[0] == "received a No"
+            && harness::serde_json::from_str::<Value>(&printed[1]).is_ok_and(|v| v == json);
+        if !ok {
+            fail!(
+                "display_unexpected_answer(UnexpectedAnswer({json})): expected the lines \"received a No\" \
+                 (for any unexpected answer, a `maybe` or a missing one too) and the JSON on one line, \
+                 got {printed:?}"
+            );
+        }
     }
     Ok(())
 }

@@ -30,6 +30,12 @@ pub async fn python_round() -> Outcome {
         (75_661_482, "72.16"),
         (52_428_800, "50.0"),
         (10_737_418_240, "10240.0"),
+        (1_023, "0.0"),
+        // Above 16 MiB an `f32` (24 bits) loses the low bytes, and these round the other way in
+        // one: Python's float is an `f64`.
+        (16_908_289, "16.13"),
+        (75_670_485, "72.16"),
+        (104_013_497, "99.2"),
     ])
 }
 

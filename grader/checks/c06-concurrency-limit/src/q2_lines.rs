@@ -2,10 +2,11 @@
 //! statuses, missing lengths and unread bodies print.
 
 use crate::support::{
-    DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order, gcc_paths,
-    gcc_server, run_download,
+    BrokenPipe, DOWNLOAD_LIMIT, GCC_SIZES, Line, Want, expect_lines_any_order, expect_lines_in_order,
+    gcc_paths, gcc_server, path_of, run_download, sized_server,
 };
 use challenge::{download, gcc_urls};
+use harness::futures::FutureExt;
 use harness::rawhttp::{RawHttp, Reply};
 use harness::time::ms;
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -14,6 +15,7 @@ use harness::tokio::sync::oneshot;
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{Duration, sleep, timeout};
 use harness::{Failure, Outcome, fail};
+use std::panic::AssertUnwindSafe;
 
 /// The expected lines for `urls` of `gcc_server`.
 fn gcc_lines(urls: &[String]) -> Vec<Line> {
@@ -26,13 +28,28 @@ fn gcc_lines(urls: &[String]) -> Vec<Line> {
 pub async fn lines_in_order() -> Outcome {
     // Every request in flight at once, the first answered last (210 ms, 180 ms, … 30 ms): the
     // responses arrive in the reverse of the input order, and the lines must still follow the input.
-    let (_server, urls) = gcc_server(|i| ms(20 * (7 - i as u64))).await?;
+    let (_server, mut urls) = gcc_server(|i| ms(20 * (7 - i as u64))).await?;
+    // The second URL is given with a `/./` in its path: reqwest requests it normalised (so does
+    // the server see it, and so is `response.url()`), but its line starts with the URL as given.
+    let path = path_of(&urls[1]);
+    let normalised = urls[1].clone();
+    urls[1] = normalised.replacen(&path, &format!("/.{path}"), 1);
     let lines = run_download(&urls, 7).await?;
-    expect_lines_in_order(
+    let checked = expect_lines_in_order(
         "responses arriving in reverse order, max_run = 7",
         &gcc_lines(&urls),
         &lines,
-    )
+    );
+    match checked {
+        Err(Failure::Fail(message)) if lines.iter().any(|l| l.starts_with(&format!("{normalised} "))) => {
+            fail!(
+                "{message}\n(a line starts with {normalised}, not with the URL as given, {}: is it \
+                 `response.url()`, the URL as reqwest normalised it, or where a redirect ended?)",
+                urls[1]
+            )
+        }
+        other => other,
+    }
 }
 
 /// A URL on a port where nothing listens: bind one, note it, let it go.
@@ -47,6 +64,44 @@ async fn refused_url(path: &str) -> Outcome<String> {
 }
 
 pub async fn error_terminates() -> Outcome {
+    // An empty list first: nothing to request, so `download` returns at once, having written nothing.
+    let none: &[String] = &[];
+    let mut out = Vec::new();
+    let empty = AssertUnwindSafe(download(none, 2, &mut out)).catch_unwind();
+    match timeout(DOWNLOAD_LIMIT, empty).await {
+        Err(_) => fail!(
+            "download(no URLs, max_run = 2) had not returned after 2 s: with nothing to request it \
+             returns at once"
+        ),
+        Ok(Err(_)) => fail!(
+            "download(no URLs, max_run = 2) panicked; expected it to return Ok at once, having written \
+             nothing (a semaphore sized with `clamp(1, urls.len())`, or `urls[0]`?)"
+        ),
+        Ok(Ok(Err(e))) => {
+            fail!("download(no URLs, max_run = 2) returned the error {e}; expected Ok, with nothing written")
+        }
+        Ok(Ok(Ok(()))) if !out.is_empty() => fail!(
+            "download(no URLs, max_run = 2): expected nothing written, got {:?}",
+            String::from_utf8_lossy(&out)
+        ),
+        Ok(Ok(Ok(()))) => {}
+    }
+    // A writer whose every write fails: the error comes back from `download`, not swallowed.
+    let (_quick, quick_urls) = sized_server(2, ms(10)).await?;
+    match timeout(DOWNLOAD_LIMIT, download(&quick_urls, 2, &mut BrokenPipe)).await {
+        Err(_) => {
+            return Err(Failure::Timeout(
+                "download(2 URLs, max_run = 2) with a writer whose every write fails had not returned \
+                 after 2 s"
+                    .to_string(),
+            ));
+        }
+        Ok(Ok(())) => fail!(
+            "download(2 URLs, max_run = 2) with a writer whose every write fails returned Ok; expected \
+             the write error back (an error writing to `out` is returned, not ignored)"
+        ),
+        Ok(Err(_)) => {}
+    }
     // The fifth tarball's server reads the request and hangs up without a word; the third one is on
     // a port that refuses connections.
     let paths = gcc_paths();
@@ -77,23 +132,32 @@ pub async fn status_error() -> Outcome {
         ("/a.tar.gz", Reply::sized(1_048_576)),
         ("/broken.tar.gz", Reply::sized(2_000_000).status(500)),
         ("/c.tar.gz", Reply::sized(104_857)),
+        ("/mirror.tar.gz", Reply::sized(3_000_000).status(203)),
     ])
     .await?;
     // `/missing.tar.gz` has no route: a 404 with a short page.
-    let urls: Vec<String> = ["/a.tar.gz", "/missing.tar.gz", "/broken.tar.gz", "/c.tar.gz"]
-        .iter()
-        .map(|p| server.url(p))
-        .collect();
+    let urls: Vec<String> = [
+        "/a.tar.gz",
+        "/missing.tar.gz",
+        "/broken.tar.gz",
+        "/c.tar.gz",
+        "/mirror.tar.gz",
+    ]
+    .iter()
+    .map(|p| server.url(p))
+    .collect();
     let lines = run_download(&urls, 2).await?;
     let expected = [
         Line::size(&urls[0], 1_048_576),
         Line::new(&urls[1], Want::Error),
         Line::new(&urls[2], Want::Error),
         Line::size(&urls[3], 104_857),
+        Line::size(&urls[4], 3_000_000),
     ];
     expect_lines_any_order(
-        "with the second URL answered `404 Not Found` and the third `500 Internal Server Error` \
-         (a status that is not a success is an error line, and its Content-Length is not a size)",
+        "with the second URL answered `404 Not Found`, the third `500 Internal Server Error` and the \
+         fifth `203 Non-Authoritative Information` (a 4xx or 5xx status is an error line, and its \
+         Content-Length is not a size; every 2xx is a success, with its size)",
         &expected,
         &lines,
     )
@@ -259,9 +323,25 @@ pub async fn error_reason() -> Outcome {
         // No lines at all (an error returned, or no return): `error-terminates`' business.
         return Ok(());
     };
-    // What each error's reason must mention, as `reason(e)` writes it.
-    let causes = [(0, "refused"), (1, "404"), (3, "500")];
-    for (i, cause) in causes {
+    // What each error's reason must mention, and how it must read, as `reason(e)` writes it: a
+    // status error exactly (reqwest's words for it, no URL), a refused connection from reqwest's
+    // "error sending request" through its causes (their words depend on the system).
+    let reasons = [
+        (
+            0,
+            "refused",
+            "error sending request: …: Connection refused …",
+            false,
+        ),
+        (1, "404", "HTTP status client error (404 Not Found)", true),
+        (
+            3,
+            "500",
+            "HTTP status server error (500 Internal Server Error)",
+            true,
+        ),
+    ];
+    for (i, cause, written, exact) in reasons {
         let url = &urls[i];
         let Some(reason) = lines.iter().find_map(|l| {
             l.strip_prefix(url.as_str())
@@ -271,13 +351,20 @@ pub async fn error_reason() -> Outcome {
             continue;
         };
         let repeats_url = reason.contains(url.as_str()) || reason.contains(url.trim_start_matches("http://"));
-        if repeats_url || !reason.to_lowercase().contains(cause) {
+        let reads_right = if exact {
+            reason == written
+        } else {
+            reason.starts_with("error sending request")
+        };
+        if repeats_url || !reason.to_lowercase().contains(cause) || !reads_right {
             fail!(
-                "the line of {url}: expected `{url} error: <reason>`, the reason as the given \
-                 `reason(e)` writes it (the causes, such as `{cause}`, and not the URL again), got \
-                 `{url} error: {reason}`{}",
+                "the line of {url}: expected `{url} error: {written}`, the reason as the given \
+                 `reason(e)` writes it (the error and its causes, such as `{cause}`, and not the URL \
+                 again), got `{url} error: {reason}`{}",
                 if repeats_url {
                     " (is it the error's own Display, `{e}`, which repeats the URL and leaves the causes out?)"
+                } else if !reads_right {
+                    " (a reason written by hand, or only part of it? `reason(e)` of the error writes it)"
                 } else {
                     ""
                 }

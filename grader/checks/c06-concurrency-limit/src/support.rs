@@ -289,3 +289,22 @@ pub fn expect_peak(server: &RawHttp, urls: usize, max_run: usize) -> Outcome {
     };
     fail(format!("{what}{cause}"))
 }
+
+/// A writer whose every write fails, as standard output does when its reader has gone.
+pub struct BrokenPipe;
+
+impl std::io::Write for BrokenPipe {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::BrokenPipe,
+            "the check's writer is closed",
+        ))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::BrokenPipe,
+            "the check's writer is closed",
+        ))
+    }
+}

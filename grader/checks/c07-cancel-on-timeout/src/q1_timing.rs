@@ -43,7 +43,9 @@ pub async fn fires_at_two_seconds() -> Outcome {
 
 pub async fn other_timeouts() -> Outcome {
     expect_gives_up_at(ms(350)).await?;
-    expect_gives_up_at(ms(2500)).await
+    expect_gives_up_at(ms(2500)).await?;
+    // Zero is a timeout like any other, up at once: not "no timeout".
+    expect_gives_up_at(Duration::ZERO).await
 }
 
 /// A likely cause when the timeout fired at `at` instead of `limit`, if the numbers point to one.
@@ -75,11 +77,18 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
         );
         (timeout(PATIENCE, result).await, start.elapsed())
     };
-    let just_before = limit - ms(1);
+    // Nothing to look at before a zero timeout.
+    let just_before = limit.checked_sub(ms(1));
     let probe = async {
-        sleep_until(start + just_before).await;
-        (out.text(), canceller.times())
+        match just_before {
+            Some(at) => {
+                sleep_until(start + at).await;
+                (out.text(), canceller.times())
+            }
+            None => (String::new(), Vec::new()),
+        }
     };
+    let just_before = just_before.unwrap_or_default();
     let ((result, returned_at), (early_output, early_calls)) = tokio::join!(call, probe);
     let returned = result.is_ok();
     if !early_output.is_empty() {
@@ -98,6 +107,12 @@ async fn expect_gives_up_at(limit: Duration) -> Outcome {
         ));
     }
     let value = match result {
+        Err(_) if limit.is_zero() && out.text().is_empty() => fail!(
+            "with a timeout of 0 and an inner future that never completes, expected with_timeout to \
+             give up at once (0 is a timeout like any other, not \"no timeout\"); it had not returned \
+             after {} of virtual time, and wrote nothing",
+            show(PATIENCE)
+        ),
         Err(_) => {
             return Err(not_returned(
                 &format!(
