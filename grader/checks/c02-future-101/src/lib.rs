@@ -11,13 +11,14 @@
 //! - `support`: which answer a check calls.
 //!
 //! `q1::lazy` also looks at the future `chained_call` returns before anything polls it: no
-//! request, no task spawned, and a chain of combinators rather than an `async` block.
+//! request, no task spawned, and a chain of combinators rather than an `async` block (`shape`).
 
 mod gate;
 mod overlap;
 mod pages;
 mod q1;
 mod q2;
+mod shape;
 mod support;
 
 use harness::{Suite, real, real_current_thread};

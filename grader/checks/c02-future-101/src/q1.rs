@@ -4,6 +4,7 @@
 use crate::gate::GateServer;
 use crate::overlap::{BODY, PATIENCE, overlap};
 use crate::pages::{charset_pages, error_pages, expect_cases, plain_pages, python_space_pages};
+use crate::shape::async_part;
 use crate::support::Answer;
 use challenge::chained_call;
 use harness::tasks::Tasks;
@@ -35,17 +36,6 @@ pub(crate) async fn chained_overlap() -> Outcome {
     overlap(Answer::Chained).await
 }
 
-/// What the future `chained_call` returned is, by its type's name: an `async` block (or an
-/// `async fn`'s future) shows as `…::{{closure}}`, a chain of combinators as the combinator that
-/// ends it (`MapOk<AndThen<…>>`). `None` when the name says nothing (a boxed future, say).
-fn async_block(type_name: &str) -> Option<&str> {
-    let outermost = type_name.split('<').next().unwrap_or(type_name);
-    let is_async = outermost.ends_with("{{closure}}") || outermost.contains("{async");
-    // The given `request_url_async` is an `async` block itself; returned bare it is no chain, but
-    // it would not type-check as a `String` either.
-    (is_async && !outermost.contains("request_url_async")).then_some(outermost)
-}
-
 /// `chained_call(url)` returns a chain of combinators on `request_url_async(url)` that has not done
 /// anything yet: no `async` block, no task spawned, no request before it is polled.
 pub(crate) async fn lazy() -> Outcome {
@@ -69,11 +59,12 @@ pub(crate) async fn lazy() -> Outcome {
              `request_url_async(url)` instead of spawning it)"
         );
     }
-    if let Some(outermost) = async_block(std::any::type_name_of_val(&future)) {
+    if let Some(part) = async_part(std::any::type_name_of_val(&future)) {
         fail!(
-            "`chained_call(url)` returns an `async` block or an `async fn`'s future (`{outermost}`): \
-             expected a chain of combinators on `request_url_async(url)` (`.and_then(…)`, \
-             `.map_ok(…)`), with no `async` and no `.await` — that is Q2's way"
+            "`chained_call(url)` returns a future with an `async` block or an `async fn`'s future in \
+             it (`{part}`): expected a chain of combinators on `request_url_async(url)` \
+             (`.and_then(…)`, `.map_ok(…)`) whose steps return plain values or `future::ready(…)`, \
+             with no `async` and no `.await` — that is Q2's way"
         );
     }
     if server.arrival_within(LAZY_WINDOW).await {
