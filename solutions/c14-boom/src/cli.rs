@@ -4,9 +4,9 @@ use crate::server::{Config, serve};
 use clap::Parser;
 use std::ffi::OsString;
 use std::future::Future;
-use std::task::Poll;
 use std::io;
 use std::net::SocketAddr;
+use std::task::Poll;
 use tokio::net::{TcpListener, TcpSocket};
 
 #[derive(Parser)]
