@@ -18,7 +18,7 @@ pub fn suite() -> Suite {
         vec![
             paused("q1-value", q1::value),
             paused("q1-ready", q1::ready),
-            real_current_thread("q2-value", q2::value),
+            paused("q2-value", q2::value),
             real_current_thread("q2-no-stall", q2::no_stall),
             real_current_thread("q2-error", q2::error),
             real_current_thread("q2-panic", q2::panic),

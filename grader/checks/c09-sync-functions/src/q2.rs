@@ -13,6 +13,7 @@ use harness::{Outcome, expect_eq, fail};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 
 const TICK: Duration = ms(50);
 const BLOCKING: Duration = ms(300);
@@ -22,7 +23,7 @@ const BLOCKING: Duration = ms(300);
 const MIN_TICKS: usize = 2;
 
 pub async fn value() -> Outcome {
-    let got = within(
+    let got = held_within(
         "to_future(f)",
         to_future(|| Ok::<_, String>(format!("{} computed on a thread", 6 * 7))),
     )
@@ -31,7 +32,66 @@ pub async fn value() -> Outcome {
         "to_future(|| Ok(..))",
         Ok("42 computed on a thread".to_string()),
         got,
+    )?;
+    slow_value().await
+}
+
+/// How long the slow function of [`slow_value`] takes, in the check's virtual time.
+const SLOW: Duration = Duration::from_secs(3600);
+const SLOW_DONE: &str = "done after an hour";
+
+/// However long `f` takes, `to_future(f)` waits for it: no timeout of its own. On the paused clock
+/// (this check is `paused`) `f` blocks until the check has moved the clock an hour on; a timer
+/// inside `to_future` fires during that hour. An answer that runs `f` on the check's own thread
+/// is `q2-no-stall`'s business: there `f` returns at once.
+async fn slow_value() -> Outcome {
+    let check_thread = std::thread::current().id();
+    let (release, wait) = std::sync::mpsc::channel::<()>();
+    let mut future = std::pin::pin!(to_future(move || {
+        if std::thread::current().id() != check_thread {
+            let _ = wait.recv_timeout(Duration::from_secs(10));
+        }
+        Ok::<_, String>(SLOW_DONE.to_string())
+    }));
+    // One poll starts `f` (and any timer of `to_future`'s own); then an hour passes while `f` runs.
+    match harness::futures::poll!(&mut future) {
+        Poll::Ready(Ok(text)) if text == SLOW_DONE => return Ok(()),
+        Poll::Ready(other) => fail!(
+            "to_future(f) with an `f` still running: expected it to wait for `f`, got {other:?} at \
+             once"
+        ),
+        Poll::Pending => {}
+    }
+    tokio::time::advance(SLOW).await;
+    if let Poll::Ready(other) = harness::futures::poll!(&mut future) {
+        if !matches!(&other, Ok(text) if text == SLOW_DONE) {
+            fail!(
+                "to_future(f) with an `f` still running {} later: expected it to wait for `f`, got \
+                 {other:?}: does `to_future` give up on `f` after a while? It waits for `f` however \
+                 long it takes (`Cancelled` is only for a runtime that has shut down)",
+                show(SLOW)
+            );
+        }
+        return Ok(());
+    }
+    let _ = release.send(());
+    let got = held_within("to_future(f) once the slow `f` returned", future).await?;
+    expect_eq(
+        &format!("to_future(f) with an `f` that returns Ok after {}", show(SLOW)),
+        Ok(SLOW_DONE.to_string()),
+        got,
     )
+}
+
+/// [`within`], on a paused clock held still for up to 2 s of real time: `f` runs on a thread of
+/// its own, in real time, and a paused clock would otherwise jump to the limit as soon as the
+/// runtime is idle (a blocking task in flight keeps it still; an answer on a `std::thread` has none).
+async fn held_within<T>(what: &str, future: impl std::future::Future<Output = T>) -> Outcome<T> {
+    let (_stop_holding, holding) = std::sync::mpsc::channel::<()>();
+    tokio::task::spawn_blocking(move || {
+        let _ = holding.recv_timeout(Duration::from_secs(2));
+    });
+    within(what, future).await
 }
 
 pub async fn no_stall() -> Outcome {
