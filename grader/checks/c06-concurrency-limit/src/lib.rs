@@ -18,6 +18,7 @@ mod q1;
 mod q2_limits;
 mod q2_lines;
 mod support;
+mod worker;
 
 use harness::{Suite, paused, real};
 

@@ -5,6 +5,7 @@ use crate::support::{
     DOWNLOAD_LIMIT, GCC_SIZES, Line, expect_lines_any_order, expect_peak, gcc_paths, gcc_server, path_of,
     run_download, sized_server,
 };
+use crate::worker::download_on_worker;
 use challenge::{download, gcc_urls};
 use harness::rawhttp::{RawHttp, Reply, Visit};
 use harness::time::{ms, show};
@@ -237,7 +238,20 @@ pub async fn start_order() -> Outcome {
     )
     .await?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
-    run_download(&urls, 2).await?;
+    // Called from a task on a runtime worker, as a server's handler would: see `worker`.
+    match timeout(DOWNLOAD_LIMIT, download_on_worker(&urls, 2)).await {
+        Err(_) => {
+            return Err(Failure::Timeout(format!(
+                "download(4 URLs, max_run = 2), called from a task, did not return within {}",
+                show(DOWNLOAD_LIMIT)
+            )));
+        }
+        Ok(None) => fail!("download(4 URLs, max_run = 2), called from a task, did not return"),
+        Ok(Some((Err(e), _))) => {
+            fail!("download(4 URLs, max_run = 2), called from a task, returned an error: {e}")
+        }
+        Ok(Some((Ok(()), _))) => {}
+    }
     if server.peak_in_flight() > 2 {
         // More than two at once: the limit is `peak-two`'s business, and the starts are a race.
         return Ok(());
@@ -267,8 +281,11 @@ pub async fn start_order() -> Outcome {
             "with max_run = 2, four URLs /first, /second, /third, /fourth, the first answered after \
              60 ms and the second after 100 ms: expected them to start in the order of the list \
              (/first and /second at once, then each freed slot to the next URL), but {late} started \
-             before {early}; the server saw {} (are the URLs taken in another order than the \
-             list's, from its end say?)",
+             before {early}, with `download` called from a task on a runtime worker; the server \
+             saw {} (are the URLs taken in another order than the list's? Or is a task spawned \
+             per URL that waits for its slot inside the task? A worker runs the task spawned last \
+             first: take the slot before spawning, or drive the requests from one task, as \
+             `join_all` does)",
             seen.join(", ")
         );
     }
