@@ -53,6 +53,8 @@ impl<F: Future<Output = Downloaded> + Send + 'static> OnWorker for Probe<F> {
     }
 }
 
+// Used only when a learner's `download` is not `Send` (the reference's is).
+#[allow(dead_code)]
 trait InPlace {
     fn launch(&self) -> Launched;
 }
@@ -80,10 +82,8 @@ pub async fn download_on_worker(urls: &[String], max_run: usize) -> Option<Downl
 
 /// The call to `download`, owning what it borrows. A function of its own: whether its future is
 /// `Send` can only be asked from outside the function that builds it.
-fn owned_download(urls: Vec<String>, max_run: usize) -> impl Future<Output = Downloaded> {
-    async move {
-        let mut out = Vec::new();
-        let result = download(&urls, max_run, &mut out).await;
-        (result, out)
-    }
+async fn owned_download(urls: Vec<String>, max_run: usize) -> Downloaded {
+    let mut out = Vec::new();
+    let result = download(&urls, max_run, &mut out).await;
+    (result, out)
 }
