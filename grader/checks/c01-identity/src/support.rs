@@ -262,9 +262,11 @@ pub(crate) async fn step<T>(what: &str, f: impl Future<Output = Outcome<T>>) -> 
     }
 }
 
-/// A small socket buffer, in bytes (the kernel doubles it): far less than a 64 KiB reply or a
-/// 19 KB log, so such a reply does not fit in the kernel's buffers at once.
-pub(crate) const SMALL_BUFFER: u32 = 4096;
+/// A tiny socket buffer, in bytes (Linux doubles it, then raises it to its minimum of a few KiB): far
+/// less than a 30 KB reply or a 19 KB log, so such a reply does not fit in the kernel's buffers at once,
+/// and its end is still in the server's send buffer when the server's last write returns (where a
+/// reset destroys it, if the server drops a stream with the client's bytes unread).
+pub(crate) const SMALL_BUFFER: u32 = 1024;
 
 /// A client with a small receive buffer: a long reply waits in the server's buffers until the
 /// client reads it.
