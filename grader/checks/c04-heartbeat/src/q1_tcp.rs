@@ -68,7 +68,10 @@ const FAILED_READ_LIMIT: Duration = ms(500);
 /// `heartbeat` on a connection whose first read fails with `kind` and then stays silent (no bytes,
 /// no end of stream; writes are taken): it must return, `Ok` or `Err`, at once.
 async fn read_error_ends(kind: ErrorKind) -> Outcome {
-    let reader = crate::support::FailedRead { kind, failed: false };
+    // A client whose connection fails: its first read gives the error, then nothing ever again,
+    // neither bytes nor the end of the stream (a `heartbeat` that returns only at `Ok(0)` never
+    // notices that it has gone).
+    let reader = harness::io::Script::new().fail(kind).silent();
     let writer = harness::io::Recorder::new();
     let stream = harness::tokio::io::join(reader, writer.clone());
     if timeout(FAILED_READ_LIMIT, challenge::heartbeat(stream))

@@ -71,25 +71,3 @@ pub(crate) async fn ended(task: &mut JoinHandle<io::Result<()>>) -> String {
         Err(_) => " (`heartbeat` had panicked by then)".into(),
     }
 }
-
-/// A client whose connection fails: its first read gives an error of `kind` (a reset, say), then
-/// nothing ever again, neither bytes nor the end of the stream. A `heartbeat` that returns only at
-/// `Ok(0)` never notices that it has gone.
-pub(crate) struct FailedRead {
-    pub(crate) kind: io::ErrorKind,
-    pub(crate) failed: bool,
-}
-
-impl harness::tokio::io::AsyncRead for FailedRead {
-    fn poll_read(
-        mut self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
-        _buf: &mut harness::tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<io::Result<()>> {
-        if self.failed {
-            return std::task::Poll::Pending;
-        }
-        self.failed = true;
-        std::task::Poll::Ready(Err(io::Error::new(self.kind, "the client's connection failed")))
-    }
-}
