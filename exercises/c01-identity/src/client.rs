@@ -14,7 +14,9 @@ use tokio::io::{AsyncBufRead, AsyncWrite};
 /// `\n` to `errors` and returns 1; if the server closes without a reply, writes
 /// `connection lost: <reason>` + `\n` to `errors` (nothing to `output`) and returns 1. `<reason>`
 /// says what happened (the I/O error, or that the server closed without a reply). After a failure
-/// it stops: the rest of the input is not sent.
+/// it stops: the rest of the input is not sent. A reply that the server ends by closing, without
+/// `\n`, is still a reply: its text is printed + `\n`. Input that cannot be read (not UTF-8, say)
+/// writes `could not read the input: <reason>` + `\n` to `errors` and returns 1.
 pub async fn run<I, O, E>(addr: &str, input: I, output: O, errors: E) -> i32
 where
     I: AsyncBufRead + Unpin,

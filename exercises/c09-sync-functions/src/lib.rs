@@ -16,7 +16,7 @@ pub enum BlockingError<E> {
     Failed(E),
     /// The function panicked: the panic's message.
     Panicked(String),
-    /// The function never ran to its end: the runtime shut down first.
+    /// The function never ran: the runtime had shut down before it could start.
     Cancelled,
 }
 
@@ -33,7 +33,8 @@ impl<E: fmt::Display> fmt::Display for BlockingError<E> {
 impl<E: fmt::Debug + fmt::Display> std::error::Error for BlockingError<E> {}
 
 /// Given: the text of a panic, from the payload that a panic carries (`JoinError::into_panic`,
-/// `std::panic::catch_unwind`): `panic!("boom")` gives `"boom"`.
+/// `std::panic::catch_unwind`): `panic!("boom")` gives `"boom"` (a `&str` payload), `panic!("{n} left")`
+/// its formatted text (a `String` payload).
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(text) = payload.downcast_ref::<&str>() {
         (*text).to_string()

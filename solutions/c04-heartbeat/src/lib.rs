@@ -24,8 +24,8 @@ pub async fn serve(listener: TcpListener) -> io::Result<()> {
 /// Q1: writes `*` to `stream` at once, then every [`INTERVAL`] measured from this connection's
 /// start (when `heartbeat` starts), until the peer disconnects. Whatever the peer sends is read and
 /// ignored: any bytes (text or not, with or without newlines), however fast they come, without
-/// delaying a beat and without keeping them. Returns when the peer has gone (end of stream or an
-/// error), so that no timer outlives its connection.
+/// delaying a beat and without keeping them. Returns when the peer has gone: a read gives the end of
+/// the stream (`Ok(0)`, a half-close too) or any error, so that no timer outlives its connection.
 pub async fn heartbeat<S>(mut stream: S) -> io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,

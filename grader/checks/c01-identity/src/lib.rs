@@ -4,7 +4,8 @@
 //!   UTF-8, over-long lines), `q1_close` (EOF after the reply, a close a client still sending
 //!   survives, a drain of at most a second, an accept loop that outlives a failed accept).
 //! - Q1, the client: `q1_client`, against a small reference server written here, so that a bug in
-//!   the server does not cost the client's points too.
+//!   the server does not cost the client's points too; `q1_client_edges` (a reply cut by the
+//!   server's close, input that is not UTF-8).
 //! - Q2, the log: `q2_log` (exact JSON, `show log` matched exactly, the lock), `q2_order` (accept
 //!   order), `q2_many` (100 concurrent clients, a 601-entry log).
 //!
@@ -16,6 +17,7 @@
 //! what the learner's Q1 server gets wrong the same way (`q1_shared`).
 
 mod q1_client;
+mod q1_client_edges;
 mod q1_close;
 mod q1_input;
 mod q1_server;

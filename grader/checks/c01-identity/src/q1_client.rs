@@ -68,15 +68,15 @@ impl AsyncWrite for Flushed {
 
 /// What the client did: its exit code, its flushed output and errors, and what it wrote to
 /// `output` without flushing.
-struct Run {
-    code: i32,
-    output: String,
-    errors: String,
-    unflushed: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) output: String,
+    pub(crate) errors: String,
+    pub(crate) unflushed: String,
 }
 
 /// Runs the learner's client on `input` (all of it at once) against `addr`, within a limit.
-async fn run_client(addr: &str, input: &[u8]) -> Outcome<Run> {
+pub(crate) async fn run_client(addr: &str, input: &[u8]) -> Outcome<Run> {
     let output = Flushed::default();
     let errors = Flushed::default();
     let run = client::run(addr, input, output.clone(), errors.clone());
@@ -96,16 +96,29 @@ async fn run_client(addr: &str, input: &[u8]) -> Outcome<Run> {
 }
 
 /// The lines the reference server received, as they came.
-type Received = Arc<Mutex<Vec<Vec<u8>>>>;
+pub(crate) type Received = Arc<Mutex<Vec<Vec<u8>>>>;
 
-fn lines_of(received: &Received) -> Vec<Vec<u8>> {
+/// What the reference server replies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reply {
+    Whole,
+    /// The reply without its `\r\n`, then the server closes.
+    Cut,
+    Nothing,
+}
+
+pub(crate) fn lines_of(received: &Received) -> Vec<Vec<u8>> {
     received.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// The reference server for the client checks: the Q1 server in a few lines, which writes each
-/// reply in two pieces a moment apart (a client must read up to `\n`, not once). With `reply`
-/// false it reads the line and closes without a reply.
-async fn reference_server(listener: TcpListener, received: Received, reply: bool) -> io::Result<()> {
+/// reply in two pieces a moment apart (a client must read up to `\n`, not once). `reply` says
+/// whether it sends the whole reply, the reply without its `\r\n` (then closes), or nothing.
+pub(crate) async fn reference_server(
+    listener: TcpListener,
+    received: Received,
+    reply: Reply,
+) -> io::Result<()> {
     loop {
         let (stream, peer) = listener.accept().await?;
         let received = Arc::clone(&received);
@@ -117,9 +130,10 @@ async fn reference_server(listener: TcpListener, received: Received, reply: bool
             reader.read_until(b'\n', &mut line).await?;
             let text = String::from_utf8_lossy(&line).trim().to_string();
             received.lock().unwrap_or_else(|e| e.into_inner()).push(line);
-            if reply {
+            if reply != Reply::Nothing {
+                let end = if reply == Reply::Whole { "\r\n" } else { "" };
                 let reply = format!(
-                    "You are from {} on port {}, saying \"{text}\"\r\n",
+                    "You are from {} on port {}, saying \"{text}\"{end}",
                     peer.ip(),
                     peer.port()
                 );
@@ -134,7 +148,7 @@ async fn reference_server(listener: TcpListener, received: Received, reply: bool
 }
 
 /// The port in a line of client output `You are from 127.0.0.1 on port P, saying "text"`.
-fn port_in(line: &str, text: &str) -> Option<u16> {
+pub(crate) fn port_in(line: &str, text: &str) -> Option<u16> {
     let rest = line.strip_prefix("You are from 127.0.0.1 on port ")?;
     let port = rest.strip_suffix(&format!(", saying \"{text}\""))?;
     port.parse().ok()
@@ -212,7 +226,7 @@ async fn interactive(addr: &str, lines: &[&str], output: &Flushed, errors: &Flus
 pub(crate) async fn client_transcript() -> Outcome {
     let received = Received::default();
     let record = Arc::clone(&received);
-    let server = Server::start(|l| reference_server(l, record, true)).await?;
+    let server = Server::start(|l| reference_server(l, record, Reply::Whole)).await?;
     // A line over 16 KiB (the original client dropped those), an empty line, and a last line
     // without a newline.
     let long = "x".repeat(20_000);
@@ -277,11 +291,11 @@ pub(crate) async fn client_transcript() -> Outcome {
             run.code
         );
     }
-    Ok(())
+    crate::q1_client_edges::unreadable_input().await
 }
 
 /// Whether `errors` is one message `prefix<reason>` (a `\n` after it or not), `<reason>` not empty.
-fn one_message(errors: &str, prefix: &str) -> bool {
+pub(crate) fn one_message(errors: &str, prefix: &str) -> bool {
     let message = errors.strip_suffix('\n').unwrap_or(errors);
     message
         .strip_prefix(prefix)
@@ -316,9 +330,10 @@ pub(crate) async fn client_refused() -> Outcome {
 }
 
 pub(crate) async fn client_lost() -> Outcome {
+    crate::q1_client_edges::cut_reply().await?;
     let received = Received::default();
     let record = Arc::clone(&received);
-    let server = Server::start(|l| reference_server(l, record, false)).await?;
+    let server = Server::start(|l| reference_server(l, record, Reply::Nothing)).await?;
     let run = run_client(&server.addr.to_string(), b"hello\nagain\n").await?;
     let what = "a server read the line `hello` and closed the connection without a reply";
     if !run.errors.starts_with("connection lost: ") {

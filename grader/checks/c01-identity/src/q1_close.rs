@@ -12,7 +12,7 @@ use challenge::q1;
 use harness::tasks::Tasks;
 use harness::tcp::Server;
 use harness::time::{ms, secs, show};
-use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use harness::tokio::io::AsyncWriteExt;
 use harness::tokio::net::TcpSocket;
 use harness::tokio::task::yield_now;
 use harness::tokio::time::advance;
@@ -69,49 +69,6 @@ async fn gone_in_real_time(client: &mut harness::tcp::Client, tasks: &Tasks) -> 
 /// small receive buffer (under the 64 KiB cap, so that the cap plays no part).
 const LONG_TEXT: usize = 30_000;
 
-/// How much the client goes on sending after its line, without pause.
-const STILL_SENDING: usize = 1024 * 1024;
-
-/// What the client of `close-drains` saw: the reply (up to EOF, a reset, or a time limit) and
-/// how its own sending ended.
-struct Seen {
-    reply: Vec<u8>,
-    /// How the reply ended: `Ok(true)` EOF, `Ok(false)` no EOF within 2 s after a whole line.
-    end: Result<bool, std::io::Error>,
-    /// How the sending ended: `None` when it was still blocked after 5 s (the server not reading).
-    sent: Option<std::io::Result<()>>,
-}
-
-/// Sends a long line, then `STILL_SENDING` more bytes without pause, while reading the reply until
-/// EOF (or a reset, or 2 s of real time after a whole line with no EOF).
-async fn line_while_sending(client: &mut harness::tcp::Client) -> Seen {
-    let mut request = vec![b'x'; LONG_TEXT];
-    request.extend_from_slice(b"\r\n");
-    request.extend(std::iter::repeat_n(b'y', STILL_SENDING));
-    let (mut reader, mut writer) = client.stream().split();
-    let send = writer.write_all(&request);
-    let read = async {
-        let mut reply = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            // Once a whole line came, EOF must follow; `closes-after-reply` judges when.
-            let limit = if reply.ends_with(b"\n") {
-                secs(2.0)
-            } else {
-                secs(5.0)
-            };
-            match real_limit(limit, reader.read(&mut buf)).await {
-                None => return (reply, Ok(false)),
-                Some(Ok(0)) => return (reply, Ok(true)),
-                Some(Ok(n)) => reply.extend_from_slice(&buf[..n]),
-                Some(Err(e)) => return (reply, Err(e)),
-            }
-        }
-    };
-    let ((reply, end), sent) = harness::tokio::join!(read, real_limit(secs(5.0), send));
-    Seen { reply, end, sent }
-}
-
 pub(crate) async fn close_drains() -> Outcome {
     let _clock = hold_clock();
     let server = Server::start(|l| {
@@ -125,7 +82,10 @@ pub(crate) async fn close_drains() -> Outcome {
     }
     let tasks = Tasks::now();
     let mut client = server.connect_with(SMALL_RECEIVE).await?;
-    let seen = line_while_sending(&mut client).await;
+    let mut line = vec![b'x'; LONG_TEXT];
+    line.extend_from_slice(b"\r\n");
+    let more = vec![b'y'; STILL_SENDING];
+    let seen = send_while_reading(&mut client, &line, &more, false).await;
     let what = format!(
         "a client with a small receive buffer sent a line of {LONG_TEXT} bytes, then went on sending \
          ({STILL_SENDING} more bytes) while reading the reply"
@@ -201,7 +161,7 @@ pub(crate) async fn close_drains() -> Outcome {
 const MAX_EXHAUST: u64 = 1 << 17;
 
 /// The soft limit on open files, from `/proc/self/limits` (Linux).
-fn open_files_limit() -> Option<u64> {
+pub(crate) fn open_files_limit() -> Option<u64> {
     let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.split_whitespace().nth(3)?.parse().ok()

@@ -68,3 +68,25 @@ pub(crate) async fn q1_held_up_by_idle() -> bool {
     };
     step("no reply", expect_served(&server, "hello")).await.is_err()
 }
+
+/// Whether the learner's Q1 server cuts or resets its reply to a client still sending after its
+/// line, through small buffers, as `long-log` sends the log (`close-drains`' way of asking).
+pub(crate) async fn q1_resets_sender() -> bool {
+    let serve = |l| {
+        let l = small_send_buffer(l);
+        async move { q1::serve(l?).await }
+    };
+    let Ok(server) = Server::start(serve).await else {
+        return false;
+    };
+    let Ok(mut client) = server.connect_with(SMALL_RECEIVE).await else {
+        return false;
+    };
+    let mut line = vec![b'x'; 20_000];
+    line.extend_from_slice(b"\r\n");
+    let more = vec![b'y'; STILL_SENDING];
+    let seen = send_while_reading(&mut client, &line, &more, true).await;
+    let answered = !seen.reply.is_empty();
+    let broken = seen.end.is_err() || !matches!(seen.sent, Some(Ok(()))) || !seen.reply.ends_with(b"\n");
+    answered && broken
+}

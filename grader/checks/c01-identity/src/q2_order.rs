@@ -87,5 +87,29 @@ pub(crate) async fn accept_order() -> Outcome {
         )));
     }
     drop(server);
+    as_it_stands().await
+}
+
+/// The log is the history as it stands when the requester's line is read: a client accepted after
+/// the requester connected, but before it asked, is in it, after the requester (who is then not
+/// last: the log is not reordered, nor copied when the requester was accepted).
+async fn as_it_stands() -> Outcome {
+    let server = Server::start(q2::serve).await?;
+    let mut requester = server.connect().await?;
+    let me = requester.local_addr().port();
+    // Served, so surely accepted (and recorded) before the requester asks.
+    let (later, _) = ask(&server, b"hello\r\n").await?;
+    let later = later.local_addr().port();
+    requester.send(b"show log\r\n").await.map_err(on(&server))?;
+    let line = read_reply(&mut requester).await.map_err(on(&server))?;
+    let got = ports(&parse_log(&line)?);
+    if got != [me, later] {
+        fail!(
+            "a client connected (port {me}) and stayed silent, another (port {later}) connected and was \
+             answered, then the first asked for `show log`: expected the ports [{me}, {later}] (the log \
+             as it stands when the line is read, in accept order, the requester not moved to the end), \
+             got {got:?}"
+        );
+    }
     Ok(())
 }

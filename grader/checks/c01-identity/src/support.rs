@@ -262,9 +262,11 @@ pub(crate) async fn step<T>(what: &str, f: impl Future<Output = Outcome<T>>) -> 
     }
 }
 
-/// A small socket buffer, in bytes (the kernel doubles it): far less than a 64 KiB reply or a
-/// 19 KB log, so such a reply does not fit in the kernel's buffers at once.
-pub(crate) const SMALL_BUFFER: u32 = 4096;
+/// A tiny socket buffer, in bytes (Linux doubles it, then raises it to its minimum of a few KiB): far
+/// less than a 30 KB reply or a 19 KB log, so such a reply does not fit in the kernel's buffers at once,
+/// and its end is still in the server's send buffer when the server's last write returns (where a
+/// reset destroys it, if the server drops a stream with the client's bytes unread).
+pub(crate) const SMALL_BUFFER: u32 = 1024;
 
 /// A client with a small receive buffer: a long reply waits in the server's buffers until the
 /// client reads it.
@@ -293,4 +295,101 @@ pub(crate) async fn settle() {
     for _ in 0..10 {
         harness::tokio::task::yield_now().await;
     }
+}
+
+/// How much a client that is "still sending" goes on sending after its line, without pause.
+pub(crate) const STILL_SENDING: usize = 1024 * 1024;
+
+/// What a client that sent while it read saw: the reply (up to EOF, a reset, or a time limit) and
+/// how its own sending ended.
+pub(crate) struct Seen {
+    pub(crate) reply: Vec<u8>,
+    /// How the reply ended: `Ok(true)` EOF, `Ok(false)` no EOF within 2 s after a whole line.
+    pub(crate) end: Result<bool, io::Error>,
+    /// How the sending ended: `None` when it was still blocked after 5 s (the server not reading).
+    pub(crate) sent: Option<io::Result<()>>,
+}
+
+/// Sends `line`, then `more` without pause, while reading the reply until EOF (or a reset, or 2 s
+/// of real time after a whole line with no EOF, 5 s before one). With `after_reply`, `more` waits
+/// for the reply's first byte (then its first KiB is sent before the client reads on, so that it is
+/// surely unread in the server when the reply's end is written): the server has read `line` alone,
+/// even one that reads a chunk rather than a line.
+pub(crate) async fn send_while_reading(
+    client: &mut Client,
+    line: &[u8],
+    more: &[u8],
+    after_reply: bool,
+) -> Seen {
+    use harness::tokio::io::AsyncWriteExt;
+    let (mut reader, mut writer) = client.stream().split();
+    let mut reply = Vec::new();
+    let mut request = line.to_vec();
+    if after_reply {
+        let sent = real_limit(Duration::from_secs(5), writer.write_all(line)).await;
+        if !matches!(sent, Some(Ok(()))) {
+            return Seen {
+                reply,
+                end: Ok(false),
+                sent,
+            };
+        }
+        let mut first = [0u8; 1];
+        match real_limit(Duration::from_secs(5), reader.read(&mut first)).await {
+            None => {
+                return Seen {
+                    reply,
+                    end: Ok(false),
+                    sent: Some(Ok(())),
+                };
+            }
+            Some(Ok(0)) => {
+                return Seen {
+                    reply,
+                    end: Ok(true),
+                    sent: Some(Ok(())),
+                };
+            }
+            Some(Ok(_)) => reply.push(first[0]),
+            Some(Err(e)) => {
+                return Seen {
+                    reply,
+                    end: Err(e),
+                    sent: Some(Ok(())),
+                };
+            }
+        }
+        let (burst, after) = more.split_at(more.len().min(1024));
+        let sent = real_limit(Duration::from_secs(5), writer.write_all(burst)).await;
+        if !matches!(sent, Some(Ok(()))) {
+            return Seen {
+                reply,
+                end: Ok(false),
+                sent,
+            };
+        }
+        request = after.to_vec();
+    } else {
+        request.extend_from_slice(more);
+    }
+    let send = writer.write_all(&request);
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            // Once a whole line came, EOF must follow; `closes-after-reply` judges when.
+            let limit = if reply.ends_with(b"\n") {
+                Duration::from_secs(2)
+            } else {
+                Duration::from_secs(5)
+            };
+            match real_limit(limit, reader.read(&mut buf)).await {
+                None => return Ok(false),
+                Some(Ok(0)) => return Ok(true),
+                Some(Ok(n)) => reply.extend_from_slice(&buf[..n]),
+                Some(Err(e)) => return Err(e),
+            }
+        }
+    };
+    let (end, sent) = harness::tokio::join!(read, real_limit(Duration::from_secs(5), send));
+    Seen { reply, end, sent }
 }

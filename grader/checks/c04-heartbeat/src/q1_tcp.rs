@@ -1,5 +1,7 @@
 //! Q1 on real TCP, through the given `serve`: no task outlives its connection, and 100 clients at
-//! once.
+//! once. (`no-leak` first checks in memory that a failed read ends `heartbeat` as the end of the
+//! stream does: on real TCP a reset is followed by the end of the stream, which hides a read error
+//! that was ignored.)
 //!
 //! Neither check waits for the first `*` on a schedule of its own: `no-leak` tells that the server
 //! took a connection from the tasks alive on the runtime (one per connected client, [`Tasks`]), and
@@ -14,6 +16,7 @@ use harness::time::{ms, show, until};
 use harness::tokio::io::AsyncReadExt;
 use harness::tokio::time::{Duration, timeout};
 use harness::{Failure, Outcome, show_bytes};
+use std::io::ErrorKind;
 
 /// Connect/disconnect cycles of `no-leak`: `ROUNDS` rounds of `BATCH` clients at once.
 const ROUNDS: usize = 40;
@@ -59,7 +62,36 @@ fn still_waiting(server: &Server) -> String {
     }
 }
 
+/// How long `heartbeat` may run on after its read failed (real time; it has nothing to wait for).
+const FAILED_READ_LIMIT: Duration = ms(500);
+
+/// `heartbeat` on a connection whose first read fails with `kind` and then stays silent (no bytes,
+/// no end of stream; writes are taken): it must return, `Ok` or `Err`, at once.
+async fn read_error_ends(kind: ErrorKind) -> Outcome {
+    // A client whose connection fails: its first read gives the error, then nothing ever again,
+    // neither bytes nor the end of the stream (a `heartbeat` that returns only at `Ok(0)` never
+    // notices that it has gone).
+    let reader = harness::io::Script::new().fail(kind).silent();
+    let writer = harness::io::Recorder::new();
+    let stream = harness::tokio::io::join(reader, writer.clone());
+    if timeout(FAILED_READ_LIMIT, challenge::heartbeat(stream))
+        .await
+        .is_err()
+    {
+        harness::fail!(
+            "a client whose connection failed (a read gave the error {kind:?}, then nothing more, not even \
+             the end of the stream): expected `heartbeat` to return at once, got it still running {} later \
+             ({} `*` sent): the peer has gone at an error as at `Ok(0)`, return on both",
+            show(FAILED_READ_LIMIT),
+            writer.times_of(b'*').len()
+        );
+    }
+    Ok(())
+}
+
 pub(crate) async fn no_leak() -> Outcome {
+    read_error_ends(ErrorKind::ConnectionReset).await?;
+    read_error_ends(ErrorKind::TimedOut).await?;
     let server = Server::start(serve).await?;
     let tasks = Tasks::now();
     for round in 0..ROUNDS {

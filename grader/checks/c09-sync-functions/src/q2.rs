@@ -163,20 +163,46 @@ const PANIC_TEXT: &str = "the blocking function panics on purpose";
 /// hook, through which the grader records every panic as the learner's. So a panic that the
 /// learner's code raises itself (an `unwrap()` of the `JoinError`) is still reported as `panic`,
 /// while a wrong answer about the planted one is a `fail` that says what came instead.
-fn planted_panic() -> ! {
-    std::panic::resume_unwind(Box::new(PANIC_TEXT))
+///
+/// `panic!("literal")` carries a `&'static str`, a formatted `panic!("{n} items")` a `String`: the
+/// check plants both, since taking the message from one kind of payload only is a likely slip.
+fn planted_panic(text: String, formatted: bool) -> ! {
+    if formatted {
+        std::panic::resume_unwind(Box::new(text))
+    } else {
+        std::panic::resume_unwind(Box::new(PANIC_TEXT))
+    }
 }
 
 pub async fn panic() -> Outcome {
-    let what = "to_future(a function that panics)";
-    let future = to_future(|| -> Result<u32, String> { planted_panic() });
+    panicked(false).await?;
+    panicked(true).await
+}
+
+/// `to_future` of a function that panics with a `&str` payload (`panic!("literal")`) or, when
+/// `formatted`, a `String` one (`panic!("{} …", …)`).
+async fn panicked(formatted: bool) -> Outcome {
+    let (what, text) = if formatted {
+        (
+            "to_future(a function that panics with a formatted message, a String payload)",
+            format!("{PANIC_TEXT}, formatted ({} of 2)", 2),
+        )
+    } else {
+        (
+            "to_future(a function that panics with a literal, a &str payload)",
+            PANIC_TEXT.to_string(),
+        )
+    };
+    let planted = text.clone();
+    let future = to_future(move || -> Result<u32, String> { planted_panic(planted, formatted) });
     let got = within(what, AssertUnwindSafe(future).catch_unwind()).await?;
-    let expected = format!("Err(Panicked({PANIC_TEXT:?}))");
+    let expected = format!("Err(Panicked({text:?}))");
     match got {
-        Ok(Err(BlockingError::Panicked(message))) if message == PANIC_TEXT => Ok(()),
+        Ok(Err(BlockingError::Panicked(message))) if message == text => Ok(()),
         Ok(Err(BlockingError::Panicked(message))) => fail(format!(
             "{what}: expected {expected}, got Err(Panicked({message:?})): the message should be the panic's \
-             own text (the given `panic_message` turns the payload of the JoinError into it)"
+             own text, whether its payload is a `&str` (`panic!(\"boom\")`) or a `String` (`panic!(\"{{}}\", x)`); \
+             the given `panic_message` turns the payload of the JoinError into it"
         )),
         Ok(other) => fail(format!("{what}: expected {expected}, got {other:?}")),
         Err(payload) => fail(format!(
