@@ -30,8 +30,8 @@ const LINGER: Duration = Duration::from_secs(1);
 ///   connection and reads no more (no `data_received`);
 /// - at the peer's end of stream, closes the connection too (once what was written is sent);
 /// - closes cleanly: `shutdown()`, then reads and drops what the peer still sends until its end of
-///   stream (for a short while), so that the kernel does not reset the connection and throw away
-///   what was not yet delivered;
+///   stream (for a short while: a second, never more than 5 s), so that the kernel does not reset
+///   the connection and throw away what was not yet delivered;
 /// - calls `connection_lost` exactly once, last: `Reason::Done` after the peer's end of stream,
 ///   `lose_connection` or a shutdown, `Reason::Lost(error)` when reading or writing fails (a
 ///   reset). Then nothing of the connection (no task, no socket) is left running.

@@ -11,14 +11,15 @@ const MAX_LINE: usize = 64 * 1024;
 
 /// Q3: builds protocols that share this factory's state.
 ///
-/// - The connections it serves are named A, B, C … in the order they are made, wrapping after Z
-///   (the 27th is A again). A connection learns its name at once: `You are <name>\r\n`.
+/// - The connections it serves are named A, B, C … in the order they are made (`connection_made`,
+///   not `build_protocol`: a protocol built but never made takes no name), wrapping after Z (the
+///   27th is A again). A connection learns its name at once: `You are <name>\r\n`.
 /// - The factory keeps the live connections: one is added in `connection_made` and removed in
 ///   `connection_lost`.
-/// - The line `who` (surrounding ASCII whitespace ignored, lines as in Q2) is answered with the
-///   names of the live connections in the order they were made, joined by commas: `A,C\r\n`.
-///   Other lines get no answer. At most 64 KiB of a line is kept: a longer line (its `\n` more
-///   than 64 KiB after its start) is no `who`, whatever it holds.
+/// - The line `who` (surrounding ASCII whitespace ignored, as `trim_ascii` does; lines as in Q2)
+///   is answered with the names of the live connections in the order they were made, joined by
+///   commas: `A,C\r\n`. Other lines get no answer. At most 64 KiB of a line is kept: a line of
+///   64 KiB or more (65,536 bytes, its `\n` included) is no `who`, whatever it holds.
 ///
 /// Each factory has its own names and its own live set: a new factory starts at A.
 #[derive(Default)]

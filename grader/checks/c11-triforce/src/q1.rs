@@ -131,7 +131,7 @@ pub(crate) async fn write_order() -> Outcome {
     let (sending, reading) = harness::tokio::join!(timeout(LIMIT, sending), reading);
     let expected = sent.clone();
     match (sending, reading) {
-        (Ok(Ok(())), Ok(Ok(_))) if got == expected => Ok(()),
+        (Ok(Ok(())), Ok(Ok(_))) if got == expected => crate::q1_flow::large_write().await,
         (Ok(Ok(())), Ok(Ok(_))) => {
             let at = got.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(0);
             fail(format!(

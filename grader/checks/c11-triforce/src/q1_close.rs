@@ -5,7 +5,7 @@ use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script};
 use challenge::glue::serve;
 use harness::tasks::Tasks;
 use harness::tcp::Server;
-use harness::time::until;
+use harness::time::{show, until};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use harness::tokio::net::TcpSocket;
 use harness::tokio::sync::oneshot;
@@ -234,7 +234,70 @@ pub(crate) async fn lost_once_lose() -> Outcome {
     let server = start(&recorder).await?;
     let tasks = settled().await;
     let (_, conn) = quit_then(&server, &recorder, &tasks, Then::Hold).await?;
-    expect_life(&conn, "after `lose_connection`", false)
+    expect_life(&conn, "after `lose_connection`", false)?;
+    never_closes(&server, &recorder).await
+}
+
+/// How long a glue may read and drop what the peer sends once it has closed its side.
+const LINGER_MAX: Duration = Duration::from_secs(5);
+
+/// How often the client of [`never_closes`] sends a byte while it keeps its end open.
+const TRICKLE: Duration = Duration::from_millis(250);
+
+/// A client that sends `quit\n`, gets the server's EOF and keeps its end open, sending a byte now
+/// and then ([`TRICKLE`]): the glue's linger ends all the same (a time limit on each read would
+/// never end), and `connection_lost` comes within [`LINGER_MAX`]. Judged
+/// in virtual time: once the client has the EOF, the check's clock (a current-thread runtime's,
+/// the glue's too) is paused, and jumps from timer to timer whenever every task waits.
+async fn never_closes(server: &Server, recorder: &Recorder) -> Outcome {
+    let mut client = server.connect().await?;
+    let peer = client.local_addr();
+    client.send(b"quit\n").await?;
+    client.read_to_end().await.map_err(|f| match f {
+        Failure::Timeout(_) => Failure::Fail(format!(
+            "the protocol called `lose_connection`; expected the server to close the connection \
+             (EOF), it stayed open {} s",
+            LIMIT.as_secs()
+        )),
+        other => other,
+    })?;
+    // Each byte leaves at once: Nagle's algorithm would hold one back until the last is acked,
+    // tens of real milliseconds in which the paused clock runs on for seconds.
+    if let Err(e) = client.stream().set_nodelay(true) {
+        fail!("the check could not set TCP_NODELAY: {e}");
+    }
+    harness::tokio::time::pause();
+    let trickle = async {
+        loop {
+            harness::tokio::time::sleep(TRICKLE).await;
+            // Once the glue has dropped the socket, writing fails: then only wait.
+            if client.stream().write_all(b".").await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    let lost = async { until(LINGER_MAX, || recorder.conn_for(peer).filter(|c| c.lost() > 0)).await };
+    let lost = harness::tokio::select! {
+        lost = lost => lost,
+        () = trickle => None,
+    };
+    if recorder.conn_for(peer).is_none() {
+        fail!("expected a protocol built for the client at {peer}, got none");
+    }
+    if lost.is_none() {
+        fail!(
+            "the protocol called `lose_connection`; the client got EOF, then kept its end open, \
+             sending a byte every {}: expected `connection_lost` within {} s all the same, got \
+             none by then (virtual time; calls: {}). Read and drop what the peer sends for a \
+             short while only, one time limit on the whole drain (not on each read): a peer that \
+             never closes must not keep the connection",
+            show(TRICKLE),
+            LINGER_MAX.as_secs(),
+            recorder.conn_for(peer).map(|c| c.summary()).unwrap_or_default()
+        );
+    }
+    drop(client);
+    Ok(())
 }
 
 pub(crate) async fn shutdown() -> Outcome {

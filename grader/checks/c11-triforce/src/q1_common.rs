@@ -14,6 +14,34 @@ pub(crate) async fn start(recorder: &Recorder) -> Outcome<Server> {
     Server::start(move |listener| serve(listener, factory, std::future::pending())).await
 }
 
+/// The learner's `serve` with `recorder` as its factory, on a listener whose connections have a
+/// small send buffer (`SO_SNDBUF`, which accepted sockets inherit): the kernel takes a large write
+/// a few KiB at a time, as a slow network would, so a write that is not sent whole shows.
+pub(crate) async fn start_small_send(recorder: &Recorder) -> Outcome<Server> {
+    let factory = recorder.clone();
+    Server::start(move |listener| {
+        small_send_buffer(&listener);
+        serve(listener, factory, std::future::pending())
+    })
+    .await
+}
+
+/// Sets `SO_SNDBUF` of `listener` to 4 KiB (Linux doubles it) through a duplicate of its
+/// descriptor; where that fails, the check is only less adversarial.
+#[cfg(unix)]
+fn small_send_buffer(listener: &harness::tokio::net::TcpListener) {
+    use std::os::fd::AsFd;
+    // A socket option belongs to the socket, not to the descriptor: setting it through a
+    // duplicate (wrapped as a stream only to reach `TcpSocket`'s setter) sets the listener's.
+    if let Ok(fd) = listener.as_fd().try_clone_to_owned() {
+        let socket = harness::tokio::net::TcpSocket::from_std_stream(fd.into());
+        let _ = socket.set_send_buffer_size(4096);
+    }
+}
+
+#[cfg(not(unix))]
+fn small_send_buffer(_listener: &harness::tokio::net::TcpListener) {}
+
 /// `n` bytes that are not text: every byte value, in an order that shows a lost or moved piece.
 pub(crate) fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()

@@ -94,6 +94,44 @@ pub(crate) async fn names() -> Outcome {
     let factory = NamesFactory::new();
     let mut made = 0;
     connect(&factory, &mut made, 3)?;
+    built_before_made()
+}
+
+/// A glue may build several protocols before it makes them (connections accepted together, their
+/// tasks run in any order), or build one and never make it: the name follows `connection_made`.
+fn built_before_made() -> Outcome {
+    let factory = NamesFactory::new();
+    let peer = |n: u16| ([127, 0, 0, 1], 41000 + n).into();
+    let mut first = factory.build_protocol(peer(1));
+    let never_made = factory.build_protocol(peer(2));
+    let mut third = factory.build_protocol(peer(3));
+    drop(never_made);
+    let context = "a new factory built protocols #1, #2 and #3, dropped #2 unmade, then made #3 \
+                   and #1, in that order";
+    for (protocol, which, name) in [(&mut third, 3usize, "A"), (&mut first, 1, "B")] {
+        let (transport, mut outbox) = Transport::new(peer(which as u16));
+        protocol.connection_made(transport);
+        let mut got = Vec::new();
+        while let Some(data) = outbox.writes.try_next() {
+            got.extend(data);
+        }
+        let expected = format!("You are {name}\r\n");
+        let built_order = format!("You are {}\r\n", letter(which - 1));
+        if got != expected.as_bytes() {
+            fail!(
+                "{context}: expected #{which} told {}, got {}{}",
+                show_bytes(expected.as_bytes()),
+                show_bytes(&got),
+                if got == built_order.as_bytes() {
+                    ": connections are named in the order they are made (`connection_made`), not \
+                     built; a protocol never made takes no name"
+                } else {
+                    " (is the count kept in a `static`, shared by every factory, instead of in the \
+                     factory?)"
+                }
+            );
+        }
+    }
     Ok(())
 }
 
@@ -123,6 +161,18 @@ pub(crate) async fn who() -> Outcome {
     let twice = [abc.clone(), abc.clone()].concat();
     conns[1].feed(&[b"who\nwho\n"], &twice, context)?;
     conns[0].feed(&[b"hello\r\n", b"WHO\r\n", b"whom\r\n", b"\r\n"], b"", context)?;
+    conns[1].feed(
+        &[b"\x0c who\x0c\r\n"],
+        &abc,
+        "form feeds around `who` (ASCII whitespace)",
+    )?;
+    // Only ASCII whitespace is trimmed: a no-break space, an em space or U+0085 is part of the line.
+    let unicode: [&[u8]; 3] = [b"who\xc2\xa0\r\n", b"\xe2\x80\x83who\n", b"who\xc2\x85\n"];
+    let context = "A, B and C live; around `who`, whitespace that is not ASCII (no `who`: only ASCII \
+                   whitespace is trimmed, `str::trim` trims more)";
+    for line in unicode {
+        conns[0].feed(&[line], b"", context)?;
+    }
     conns[0].feed(&[b"who"], b"", context)?;
     conns[0].feed(&[b"\r\n"], &abc, context)?;
     let long = vec![b'x'; 1024 * 1024];

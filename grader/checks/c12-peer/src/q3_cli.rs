@@ -14,6 +14,7 @@ pub(crate) async fn parse_addresses() -> Outcome {
         ("localhost:80", ("localhost", 80)),
         ("10.0.0.7:65535", ("10.0.0.7", 65535)),
         ("0", ("127.0.0.1", 0)),
+        ("LocalHost:8080", ("LocalHost", 8080)),
     ];
     for (text, (host, port)) in good {
         let expected = Ok((host.to_string(), port));
@@ -30,6 +31,17 @@ pub(crate) async fn parse_addresses() -> Outcome {
         if got != expected {
             return fail(format!(
                 "parse_addr({text:?}): expected {expected:?}, got {got:?}"
+            ));
+        }
+    }
+    // The host is what comes before the first `:`: what follows it, `80:90`, is no port.
+    for text in ["localhost:80:90", "10.0.0.7:8888:1"] {
+        let expected = Err("Ports must be integers.".to_string());
+        let got = parse_addr(text);
+        if got != expected {
+            return fail(format!(
+                "parse_addr({text:?}): expected {expected:?} (the host is what comes before the \
+                 first `:`, and the rest is no port), got {got:?}"
             ));
         }
     }
