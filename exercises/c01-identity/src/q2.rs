@@ -19,7 +19,8 @@ pub struct Visit {
 /// A client whose line is exactly `show log` once trimmed (`SHOW LOG`, `show logs` are not) gets
 /// the whole log as it stands when its line is read, as minified JSON + `\r\n` —
 /// `[{"ip":"127.0.0.1","port":50000},…]`, the requester in it (last, unless others connected after
-/// it) — then the connection closes as in Q1 (gracefully, even if the client is still sending). Any other line gets the Q1 reply.
+/// it) — then the connection closes as in Q1 (gracefully, even if the client is still sending).
+/// Any other line gets the Q1 reply.
 pub async fn serve(listener: TcpListener) -> io::Result<()> {
     // TODO(Q2): one `Arc<Mutex<Vec<Visit>>>` per server, pushed to right after `accept()`, a clone
     // of the `Arc` in each task. Never keep the lock across an `.await` (a `show log` client still

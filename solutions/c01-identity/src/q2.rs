@@ -20,8 +20,10 @@ pub struct Visit {
 type Log = Arc<Mutex<Vec<Visit>>>;
 
 /// Q2: the Q1 server, plus a log of every accepted connection `{ip, port}` in accept order, silent
-/// ones included. A client whose line is `show log` (after trimming, case-sensitive) gets the log as
-/// minified JSON + `\r\n`, itself being the last entry; any other line gets the Q1 reply.
+/// ones included. A client whose line is `show log` (after trimming, case-sensitive) gets the log
+/// as it stands when that line is read, as minified JSON + `\r\n` (the requester in it: last,
+/// unless others connected after it), then the connection closes as in Q1, gracefully; any other
+/// line gets the Q1 reply.
 pub async fn serve(listener: TcpListener) -> io::Result<()> {
     // The Factory's state: created once per server, shared through `Arc` by every task.
     let log: Log = Arc::default();

@@ -131,14 +131,15 @@ impl Server {
 
     /// Q2: plays one player's game on `stream` (a TCP connection, or any byte stream), until the
     /// player leaves, its stream fails, or its queue is full; then removes its pawn (the others
-    /// see it go).
+    /// see it go: a board without it, at once).
     ///
     /// - Joins the game at once and sends [`negotiation`] first, then the board (as
     ///   [`screen`]) to every player after every change: a join, a move, a bomb, a blast, a flame
     ///   going out, a leave.
     /// - Reads keys through a [`TelnetFilter`], sends its replies to this player; plays every data
     ///   byte as a key (the game at the current time first: [`Game::advance`]); sends [`BELL`] for
-    ///   an illegal move and [`DEAD`] for a dead pawn's key, to this player only.
+    ///   each illegal move and [`DEAD`] for each of a dead pawn's game keys (every time), to this
+    ///   player only; an ignored key gets nothing.
     /// - Everything for a player goes through its own bounded queue (`config.queue`), filled
     ///   without waiting (`try_send`): a player whose queue is full is disconnected, so a player
     ///   who never reads slows no one.
