@@ -18,14 +18,14 @@
 //! start its next request before the count has gone down: the peak never overstates the client's
 //! concurrency.
 
-use crate::{Failure, Outcome, fail};
+use crate::Outcome;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -190,10 +190,7 @@ const MAX_HEAD: usize = 64 * 1024;
 impl RawHttp {
     /// Binds `127.0.0.1:0` and serves `routes` (path → reply); any other path gets a 404.
     pub async fn start<'a>(routes: impl IntoIterator<Item = (&'a str, Reply)>) -> Outcome<RawHttp> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .or_else(|e| fail(format!("the harness could not bind 127.0.0.1:0: {e}")))?;
-        let addr = listener.local_addr().map_err(|e| Failure::Fail(e.to_string()))?;
+        let (listener, addr) = crate::tcp::listen().await?;
         let shared = Arc::new(Shared {
             routes: routes
                 .into_iter()

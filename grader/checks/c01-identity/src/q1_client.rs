@@ -304,10 +304,8 @@ pub(crate) fn one_message(errors: &str, prefix: &str) -> bool {
 
 pub(crate) async fn client_refused() -> Outcome {
     // An address where nothing listens: bound, then closed.
-    let addr = match TcpListener::bind("127.0.0.1:0").await {
-        Ok(listener) => listener.local_addr().map_err(|e| Failure::Fail(e.to_string()))?,
-        Err(e) => fail!("the check could not bind 127.0.0.1:0: {e}"),
-    };
+    let (listener, addr) = harness::tcp::listen().await?;
+    drop(listener);
     let run = run_client(&addr.to_string(), b"hello\n").await?;
     // Its first message is judged here; whether it stops there is `client-lost`'s point.
     let first = run.errors.split_inclusive('\n').next().unwrap_or_default();

@@ -10,7 +10,6 @@ use harness::futures::FutureExt;
 use harness::rawhttp::{RawHttp, Reply};
 use harness::time::ms;
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
-use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
 use harness::tokio::task::JoinHandle;
 use harness::tokio::time::{Duration, sleep, timeout};
@@ -54,12 +53,8 @@ pub async fn lines_in_order() -> Outcome {
 
 /// A URL on a port where nothing listens: bind one, note it, let it go.
 async fn refused_url(path: &str) -> Outcome<String> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the harness could not bind 127.0.0.1:0: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .or_else(|e| fail(format!("the harness has no local address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
+    drop(listener);
     Ok(format!("http://{addr}{path}"))
 }
 
@@ -203,12 +198,7 @@ impl Drop for AbortOnDrop {
 /// keeping the connection open until the client closes it. Returns its URL and a receiver that
 /// fires once the first head has been sent.
 async fn endless_body_server() -> Outcome<(String, oneshot::Receiver<()>, AbortOnDrop)> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the harness could not bind 127.0.0.1:0: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .or_else(|e| fail(format!("the harness has no local address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
     let (sent_tx, sent) = oneshot::channel();
     let task = harness::tokio::spawn(async move {
         let mut sent_tx = Some(sent_tx);

@@ -7,7 +7,6 @@ use challenge::{MESSAGE, TIMEOUT, fetch, with_timeout};
 use harness::tasks::Tasks;
 use harness::time::{ms, show};
 use harness::tokio::io::AsyncReadExt;
-use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
 use harness::tokio::time::{Instant, sleep, timeout};
 use harness::tokio::{self};
@@ -157,12 +156,7 @@ pub async fn drops_inner() -> Outcome {
 /// A server for one connection that reads the request and never answers. It reports when the
 /// request has arrived, and when the client has closed the connection.
 async fn silent_server() -> Outcome<(String, oneshot::Receiver<()>, oneshot::Receiver<Instant>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the harness could not bind 127.0.0.1:0: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .or_else(|e| fail(format!("the harness has no local address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
     let (arrived_tx, arrived) = oneshot::channel();
     let (closed_tx, closed) = oneshot::channel();
     tokio::spawn(async move {

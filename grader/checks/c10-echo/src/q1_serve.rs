@@ -78,13 +78,7 @@ const GRACE_SEEN: Duration = ms(990);
 /// The clock is paused and held still while the sockets work, and moved by hand: the grace period
 /// is judged in virtual time, and no timer of `serve`'s can fire while a byte is on its way.
 pub(crate) async fn shutdown() -> Outcome {
-    let listener = match TcpListener::bind("127.0.0.1:0").await {
-        Ok(listener) => listener,
-        Err(e) => fail!("the check could not bind 127.0.0.1:0: {e}"),
-    };
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Failure::Fail(format!("the check's listener has no address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
     let _still = Still::hold(Duration::from_secs(5));
     let (signal, shutdown) = oneshot::channel::<()>();
     let serving = harness::tokio::spawn(serve(listener, async {

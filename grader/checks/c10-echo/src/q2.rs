@@ -6,6 +6,7 @@
 
 use crate::support::{expect_field, random_bytes, show_events, starting_with};
 use challenge::client::run;
+use harness::tcp::listen;
 use harness::time::{ms, show};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use harness::tokio::net::{TcpListener, TcpStream};
@@ -54,18 +55,6 @@ struct Seen {
 }
 
 type Served = JoinHandle<std::io::Result<Seen>>;
-
-/// A listener on `127.0.0.1:0`, and its address.
-async fn listen() -> Outcome<(TcpListener, SocketAddr)> {
-    let bound = async {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        Ok::<_, std::io::Error>((listener, addr))
-    };
-    bound
-        .await
-        .map_err(|e| Failure::Fail(format!("the check could not listen on 127.0.0.1:0: {e}")))
-}
 
 /// Reads until the client closes (or 2 s pass); whether it did.
 async fn until_closed(stream: &mut TcpStream, received: &mut Vec<u8>) -> bool {

@@ -16,7 +16,7 @@ use harness::time::{ms, show, within};
 use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
 use harness::tracing::Level;
-use harness::{Failure, Outcome, exec, fail, show_bytes};
+use harness::{Outcome, exec, fail, show_bytes};
 use std::future::Future;
 use std::io;
 use std::time::Duration;
@@ -79,13 +79,7 @@ where
     Fut: Future<Output = io::Result<Vec<u8>>>,
 {
     let logs = harness::logs::capture()?;
-    let listener = match TcpListener::bind("127.0.0.1:0").await {
-        Ok(listener) => listener,
-        Err(e) => fail!("the check could not bind 127.0.0.1:0: {e}"),
-    };
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Failure::Fail(format!("the check's listener has no address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
     let tasks = Tasks::now();
     let returned = within(LIMIT, both(listener, message.to_string())).await;
     // At once: on this one-thread runtime nothing else has run since `both` returned.

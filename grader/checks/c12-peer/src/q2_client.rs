@@ -8,7 +8,6 @@ use challenge::client::{run, session};
 use harness::io::{Chop, Cuts};
 use harness::time::secs;
 use harness::tokio::io::{AsyncWriteExt, duplex};
-use harness::tokio::net::TcpListener;
 use harness::tokio::time::{Duration, Instant, timeout, timeout_at};
 use harness::tokio::{self};
 use harness::{Failure, Outcome, SharedBuffer, fail};
@@ -135,12 +134,7 @@ pub(crate) async fn returns_on_loss() -> Outcome {
 
 /// A server for one connection: writes `bytes`, then closes.
 async fn one_shot(bytes: &'static [u8]) -> Outcome<String> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .or_else(|e| fail(format!("no local address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
             let _ = stream.write_all(bytes).await;

@@ -7,7 +7,6 @@ use challenge::client::session;
 use challenge::multicast::{multicast, run_many};
 use harness::time::{secs, until};
 use harness::tokio::io::{AsyncWriteExt, duplex};
-use harness::tokio::net::TcpListener;
 use harness::tokio::sync::oneshot;
 use harness::tokio::time::{Duration, Instant, sleep, sleep_until, timeout, timeout_at};
 use harness::tokio::{self};
@@ -219,12 +218,7 @@ async fn held(
     bytes: &'static [u8],
     release: oneshot::Receiver<()>,
 ) -> Outcome<(String, oneshot::Receiver<()>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .or_else(|e| fail(format!("the check could not bind 127.0.0.1:0: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .or_else(|e| fail(format!("no local address: {e}")))?;
+    let (listener, addr) = harness::tcp::listen().await?;
     let (closed, closed_rx) = oneshot::channel();
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {

@@ -15,7 +15,10 @@ mod server;
 pub use client::{Client, Connect};
 pub use server::Server;
 
+use crate::{Failure, Outcome};
+use std::net::SocketAddr;
 use std::time::Duration;
+use tokio::net::TcpListener;
 
 /// How long a client waits for one step (connect, a line, EOF) before the check is a `timeout`.
 pub const STEP_LIMIT: Duration = Duration::from_secs(2);
@@ -30,6 +33,18 @@ pub(crate) fn never_accepted_note(what: &str) -> String {
         " ({NOT_ACCEPTED} {what} on the listener it was given: does `serve` bind a port of its own, \
          or drop `listener`, instead of accepting on it?)"
     )
+}
+
+/// A listener on `127.0.0.1:0` (a port nobody else picked), and its address.
+pub async fn listen() -> Outcome<(TcpListener, SocketAddr)> {
+    let bound = async {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        Ok::<_, std::io::Error>((listener, addr))
+    };
+    bound
+        .await
+        .map_err(|e| Failure::Fail(format!("the check could not listen on 127.0.0.1:0: {e}")))
 }
 
 #[cfg(test)]
