@@ -71,12 +71,7 @@ const LONG_TEXT: usize = 30_000;
 
 pub(crate) async fn close_drains() -> Outcome {
     let _clock = hold_clock();
-    let server = Server::start(|l| {
-        // Set at once, before any client connects: accepted sockets inherit it.
-        let l = small_send_buffer(l);
-        async move { q1::serve(l?).await }
-    })
-    .await?;
+    let server = start_with_small_send_buffer(q1::serve).await?;
     for _ in 0..10 {
         yield_now().await;
     }

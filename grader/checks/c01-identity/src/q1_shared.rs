@@ -33,12 +33,7 @@ pub(crate) async fn q1_keeps_open() -> bool {
 /// Whether the learner's Q1 server cuts its reply to a line of `len` bytes (some of it, then EOF
 /// without the line ending) through small buffers, as `long-log` sends the log.
 pub(crate) async fn q1_cuts_long_reply(len: usize) -> bool {
-    let serve = |l| {
-        // Set at once, before any client connects: accepted sockets inherit it.
-        let l = small_send_buffer(l);
-        async move { q1::serve(l?).await }
-    };
-    let Ok(server) = Server::start(serve).await else {
+    let Ok(server) = start_with_small_send_buffer(q1::serve).await else {
         return false;
     };
     let Ok(mut client) = server.connect_with(SMALL_RECEIVE).await else {
@@ -72,11 +67,7 @@ pub(crate) async fn q1_held_up_by_idle() -> bool {
 /// Whether the learner's Q1 server cuts or resets its reply to a client still sending after its
 /// line, through small buffers, as `long-log` sends the log (`close-drains`' way of asking).
 pub(crate) async fn q1_resets_sender() -> bool {
-    let serve = |l| {
-        let l = small_send_buffer(l);
-        async move { q1::serve(l?).await }
-    };
-    let Ok(server) = Server::start(serve).await else {
+    let Ok(server) = start_with_small_send_buffer(q1::serve).await else {
         return false;
     };
     let Ok(mut client) = server.connect_with(SMALL_RECEIVE).await else {

@@ -59,11 +59,7 @@ pub(crate) async fn long_log() -> Outcome {
     // Small buffers on both sides: the server's kernel takes the log a few KiB at a time. One
     // thread, so that the client does not read while the server writes; its clock held still.
     let _clock = hold_clock();
-    let server = Server::start(|l| {
-        let l = small_send_buffer(l);
-        async move { q2::serve(l?).await }
-    })
-    .await?;
+    let server = start_with_small_send_buffer(q2::serve).await?;
     // 600 clients, 50 at a time: each says something, reads the reply and leaves. The first client
     // that fails ends the check (the others are dropped), instead of 600 clients each waiting out
     // its own limit.

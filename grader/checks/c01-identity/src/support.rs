@@ -285,6 +285,20 @@ pub(crate) fn small_send_buffer(listener: TcpListener) -> io::Result<TcpListener
     socket.listen(1024)
 }
 
+/// Starts `serve` (Q1's or Q2's) on a listener made by [`small_send_buffer`] before any client
+/// connects: every reply leaves the server a few KiB at a time.
+pub(crate) async fn start_with_small_send_buffer<F, Fut>(serve: F) -> Outcome<Server>
+where
+    F: FnOnce(TcpListener) -> Fut + Send + 'static,
+    Fut: Future<Output = io::Result<()>> + Send + 'static,
+{
+    Server::start(move |listener| {
+        let listener = small_send_buffer(listener);
+        async move { serve(listener?).await }
+    })
+    .await
+}
+
 /// Lets the server catch up with what the check just did on a socket, on a clock held still:
 /// yields, a few milliseconds of real time for the kernel to deliver, yields again.
 pub(crate) async fn settle() {

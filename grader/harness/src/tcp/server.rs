@@ -145,11 +145,7 @@ impl Server {
         Fut: Future + Send + 'static,
         Fut::Output: Debug + Send,
     {
-        let bound = match TcpListener::bind("127.0.0.1:0").await {
-            Ok(listener) => listener,
-            Err(e) => return fail(format!("the harness could not bind 127.0.0.1:0: {e}")),
-        };
-        let addr = bound.local_addr().map_err(|e| Failure::Fail(e.to_string()))?;
+        let (bound, addr) = super::listen().await?;
         // Keep a second handle on the socket (std's `try_clone` is a `dup`), then give the first
         // back to tokio for `serve`.
         let (listener, kept) = match bound
