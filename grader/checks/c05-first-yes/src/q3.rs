@@ -8,13 +8,7 @@ use harness::{Outcome, fail};
 
 pub(crate) async fn prints_no() -> Outcome {
     // Every unexpected answer is shown the same way, whatever it was: the line names no answer.
-    let mut null = masked("no");
-    null["answer"] = Value::Null;
-    let mut missing = masked("no");
-    if let Some(o) = missing.as_object_mut() {
-        o.remove("answer");
-    }
-    for json in [masked("no"), masked("maybe"), null, missing] {
+    for json in unexpected_answers() {
         let mut out = Vec::new();
         if let Err(e) = display_unexpected_answer(&AskError::UnexpectedAnswer(json.clone()), &mut out) {
             fail!("display_unexpected_answer(UnexpectedAnswer({json})) returned an error: {e}");

@@ -130,6 +130,18 @@ pub(crate) fn masked(answer: &str) -> Value {
     })
 }
 
+/// The masked JSONs that are not a yes: a no, a maybe, `"answer": null` (what `ask` gives when
+/// the API sent no answer), and no `answer` at all.
+pub(crate) fn unexpected_answers() -> [Value; 4] {
+    let mut null = masked("no");
+    null["answer"] = Value::Null;
+    let mut missing = masked("no");
+    if let Some(o) = missing.as_object_mut() {
+        o.remove("answer");
+    }
+    [masked("no"), masked("maybe"), null, missing]
+}
+
 /// What the learner's `display_unexpected_answer` (Q3) prints for `error`, line by line; `None`
 /// when it panics or fails. Q2's checks use it to judge what `get_first_yes` prints modulo Q3's
 /// answer: a mistake in the display costs Q3's points, not Q2's.

@@ -4,7 +4,7 @@ use crate::q1_common::{echo, echoed, expect_life, finished, pattern, reword, set
 use crate::record::{Call, Conn, LIMIT, Quit, Recorder, Script};
 use challenge::glue::serve;
 use harness::tasks::Tasks;
-use harness::tcp::Server;
+use harness::tcp::{Client, Server};
 use harness::time::{show, until};
 use harness::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use harness::tokio::net::TcpSocket;
@@ -153,14 +153,7 @@ async fn quit_then(
     } else {
         client.send(b"quit\n").await?;
     }
-    let got = client.read_to_end().await.map_err(|f| match f {
-        Failure::Timeout(_) => Failure::Fail(format!(
-            "the protocol called `lose_connection`; expected the server to close the connection \
-             (EOF), it stayed open {} s",
-            LIMIT.as_secs()
-        )),
-        other => other,
-    })?;
+    let got = read_until_lost(&mut client).await?;
     match then {
         // Writing after the server's EOF is allowed: only our side is still open.
         Then::More => drop(client.stream().write_all(b"more\n").await),
@@ -249,10 +242,9 @@ const TRICKLE: Duration = Duration::from_millis(250);
 /// never end), and `connection_lost` comes within [`LINGER_MAX`]. Judged
 /// in virtual time: once the client has the EOF, the check's clock (a current-thread runtime's,
 /// the glue's too) is paused, and jumps from timer to timer whenever every task waits.
-async fn never_closes(server: &Server, recorder: &Recorder) -> Outcome {
-    let mut client = server.connect().await?;
-    let peer = client.local_addr();
-    client.send(b"quit\n").await?;
+/// Reads until the server closes the connection its protocol lost (`lose_connection`); a server
+/// that keeps it open [`LIMIT`] fails.
+async fn read_until_lost(client: &mut Client) -> Outcome<Vec<u8>> {
     client.read_to_end().await.map_err(|f| match f {
         Failure::Timeout(_) => Failure::Fail(format!(
             "the protocol called `lose_connection`; expected the server to close the connection \
@@ -260,7 +252,14 @@ async fn never_closes(server: &Server, recorder: &Recorder) -> Outcome {
             LIMIT.as_secs()
         )),
         other => other,
-    })?;
+    })
+}
+
+async fn never_closes(server: &Server, recorder: &Recorder) -> Outcome {
+    let mut client = server.connect().await?;
+    let peer = client.local_addr();
+    client.send(b"quit\n").await?;
+    read_until_lost(&mut client).await?;
     // Each byte leaves at once: Nagle's algorithm would hold one back until the last is acked,
     // tens of real milliseconds in which the paused clock runs on for seconds.
     if let Err(e) = client.stream().set_nodelay(true) {
