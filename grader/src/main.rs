@@ -104,8 +104,14 @@ fn run(cli: Cli) -> Result<u8, String> {
         Some(Commands::Watch { exercises }) => {
             return learner::watch::run(&kit, &plans, exercises.as_deref(), cli.memory_limit.as_deref());
         }
-        Some(Commands::Reset { challenge }) => {
-            print!("{}", learner::reset::run(&kit, find(&plans, challenge)?)?);
+        Some(Commands::Reset { challenge, yes }) => {
+            let plan = find(&plans, challenge)?;
+            let confirm = |edited: &[String]| learner::reset::confirm(plan, edited, *yes);
+            print!("{}", learner::reset::run(&kit, plan, &confirm)?);
+            return Ok(0);
+        }
+        Some(Commands::Restore { challenge }) => {
+            print!("{}", learner::restore::run(&kit, find(&plans, challenge)?)?);
             return Ok(0);
         }
         Some(Commands::Swap { challenge, to }) => {
@@ -118,10 +124,11 @@ fn run(cli: Cli) -> Result<u8, String> {
         Some(Commands::Dev(_)) | None => {}
     }
     let format = single_format(&cli.format)?;
-    let render_options = RenderOptions {
+    let mut render_options = RenderOptions {
         verbose: cli.verbose,
         base64: cli.base64,
         color: cli.output.is_none(),
+        upcoming: None,
     };
     grader_core::report::check_options(&[format], &render_options)?;
     let target = match (&cli.submission, cli.solutions) {
@@ -146,6 +153,12 @@ fn run(cli: Cli) -> Result<u8, String> {
         cache: None,
     };
     let report = grade::grade(&kit, &target, &plans, &selected, &options)?;
+    if cli.submission.is_none() && !cli.solutions {
+        // `--only c01` done: the table's next step is c02, which was not graded.
+        let graded: Vec<&str> = selected.iter().map(|p| p.id.as_str()).collect();
+        render_options.upcoming =
+            grader_core::todo_marks::upcoming_after(&plans, &graded, &target.root, "exercises");
+    }
     let rendered = format.render(&report, &render_options)?;
     match &cli.output {
         Some(path) => {

@@ -31,7 +31,11 @@ pub fn untouched(
     if !stubs::is_shipped(kit, plan, crate_dir) {
         return None;
     }
-    Some(scoring::not_started(plan, shown_as))
+    let start = |question: &str| {
+        let place = grader_core::todo_marks::question_start(crate_dir, question)?;
+        Some(format!("{shown_as}/{}:{}", place.file.display(), place.line))
+    };
+    Some(scoring::not_started(plan, shown_as, &start))
 }
 
 /// Whether a report may be reused for the same content: not when it may say more about the grading

@@ -5,7 +5,8 @@
 //! - [`sandbox`]: where a runner runs (its session, limits, network and view of the files);
 //! - [`scoring`]: from outcomes to points;
 //! - [`report`]: the table and the JSON report of docs/GRADER.md;
-//! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions.
+//! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions;
+//! - [`todo_marks`]: where each question starts in a stub.
 
 #[cfg(not(unix))]
 compile_error!("the grader runs on Linux and macOS (on Windows, use WSL)");
@@ -18,6 +19,7 @@ pub mod sandbox;
 pub mod scoring;
 pub mod status;
 pub mod supervise;
+pub mod todo_marks;
 pub mod wrong;
 
 mod report_model;

@@ -68,10 +68,32 @@ pub const NOT_STARTED: &str = "not started: ";
 
 /// A challenge whose crate is the stub as shipped: every check is `todo` without building
 /// anything (the kit's tests hold this to what grading the stub really gives). `crate_dir` names
-/// the crate as the learner knows it, `exercises/c04-heartbeat`.
-pub fn not_started(plan: &ChallengePlan, crate_dir: &str) -> ChallengeReport {
-    let message = format!("{NOT_STARTED}{crate_dir} is the stub as shipped");
-    every_check(plan, Status::Todo, &message, 0)
+/// the crate in the message (`exercises/c04-heartbeat`); `start` gives where a question's
+/// `todo!()` is (`exercises/c04-heartbeat/src/lib.rs:35`), named in its checks' messages as the
+/// runner names the `todo!()` it reached.
+pub fn not_started(
+    plan: &ChallengePlan,
+    crate_dir: &str,
+    start: &dyn Fn(&str) -> Option<String>,
+) -> ChallengeReport {
+    let outcomes: Vec<CheckOutcome> = plan
+        .questions
+        .iter()
+        .flat_map(|q| {
+            let message = match start(&q.id) {
+                Some(place) => {
+                    format!("{NOT_STARTED}{crate_dir} is the stub as shipped (todo!() at {place})")
+                }
+                None => format!("{NOT_STARTED}{crate_dir} is the stub as shipped"),
+            };
+            q.checks.iter().map(move |_| CheckOutcome {
+                status: Status::Todo,
+                message: Some(message.clone()),
+                duration_ms: 0,
+            })
+        })
+        .collect();
+    score_challenge(plan, &outcomes, 0)
 }
 
 /// Every check of `plan` ends the same way, for a reason that is the challenge's, not a check's.

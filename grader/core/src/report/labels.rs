@@ -55,15 +55,19 @@ pub fn problem_message(check: &CheckReport) -> Option<String> {
 }
 
 /// The runner reports `todo` as `not implemented yet (<file>:<line>)`; a crate left as shipped is
-/// `todo` without running (`scoring::not_started`).
+/// `todo` without running (`scoring::not_started`), with the question's `todo!()` when the stub
+/// names it.
 fn todo_sentence(message: Option<&str>) -> String {
     if let Some(untouched) = message.and_then(|m| m.strip_prefix(crate::scoring::NOT_STARTED)) {
-        return format!("Not started yet: {untouched}; replace its `todo!()`s with your implementation.");
+        let crate_dir = untouched.split(" is the stub").next().unwrap_or(untouched);
+        return match todo_location(untouched) {
+            Some(place) => format!(
+                "Not started yet: {crate_dir} is the stub as shipped; replace the `todo!()` at {place} with your implementation."
+            ),
+            None => format!("Not started yet: {untouched}; replace its `todo!()`s with your implementation."),
+        };
     }
-    let location = message
-        .and_then(|m| m.rsplit_once('('))
-        .and_then(|(_, rest)| rest.strip_suffix(')'))
-        .filter(|place| place.contains(':'));
+    let location = message.and_then(todo_location);
     match (location, message) {
         (Some(place), _) => format!(
             "Not started yet: the code under test reached the `todo!()` at {place}; replace it with your implementation."
@@ -74,6 +78,16 @@ fn todo_sentence(message: Option<&str>) -> String {
         _ => "Not started yet: the code under test reached a `todo!()`; replace it with your implementation."
             .to_owned(),
     }
+}
+
+/// The `<file>:<line>` of a `todo` message: the runner's `not implemented yet (<file>:<line>)`, or
+/// a stub's `… (todo!() at <file>:<line>)`.
+pub(crate) fn todo_location(message: &str) -> Option<&str> {
+    let place = match message.rsplit_once("(todo!() at ") {
+        Some((_, rest)) => rest.strip_suffix(')')?,
+        None => message.rsplit_once('(')?.1.strip_suffix(')')?,
+    };
+    place.contains(':').then_some(place)
 }
 
 #[cfg(test)]

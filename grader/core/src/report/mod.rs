@@ -8,6 +8,7 @@ mod gradescope;
 mod json;
 mod junit;
 mod labels;
+mod next;
 mod output;
 mod table;
 mod text;
@@ -17,8 +18,9 @@ pub use exercism::to_exercism;
 pub use gradescope::to_gradescope;
 pub use json::to_json;
 pub use junit::to_junit;
+pub use next::{NextStep, Upcoming, next_step, render_next};
 pub use output::write_report;
-pub use table::{TableOptions, render_challenge, render_table};
+pub use table::{TableOptions, render_challenge, render_table, render_table_parts};
 
 use crate::Report;
 
@@ -40,7 +42,7 @@ pub enum Format {
 }
 
 /// How to render, beyond the format itself.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
     /// The table lists passing checks of passing challenges too.
     pub verbose: bool,
@@ -49,6 +51,8 @@ pub struct RenderOptions {
     /// Keep the table's ANSI styles (for a terminal, through `anstream`); without it the table is
     /// plain text, as a file should be.
     pub color: bool,
+    /// The challenge after those graded, for the table's next step once they all pass.
+    pub upcoming: Option<Upcoming>,
 }
 
 impl Format {
@@ -93,8 +97,10 @@ impl Format {
             Format::Table => {
                 let table = render_table(
                     report,
-                    TableOptions {
+                    &TableOptions {
                         verbose: options.verbose,
+                        upcoming: options.upcoming.clone(),
+                        compact: false,
                     },
                 );
                 if options.color {

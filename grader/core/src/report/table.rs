@@ -7,14 +7,20 @@
 //! Styles are embedded as ANSI codes; print through `anstream` so they are dropped when the output
 //! is not a terminal (or `NO_COLOR` is set).
 
+use super::next::{Upcoming, next_step, render_next};
 use crate::{ChallengeReport, ChallengeStatus, Report, Status};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TableOptions {
     /// List passing checks of passing challenges too.
     pub verbose: bool,
+    /// The challenge after those graded: the next step once they all pass.
+    pub upcoming: Option<Upcoming>,
+    /// For a small screen (`watch`): an unfinished challenge lists only the checks that do not
+    /// pass, and only the first of them with its message.
+    pub compact: bool,
 }
 
 const BOLD: Style = Style::new().bold();
@@ -40,8 +46,15 @@ fn challenge_style(status: ChallengeStatus) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-/// The whole table, with a header and the total.
-pub fn render_table(report: &Report, options: TableOptions) -> String {
+/// The whole table, with a header, the total and the next step.
+pub fn render_table(report: &Report, options: &TableOptions) -> String {
+    let (body, tail) = render_table_parts(report, options);
+    body + &tail
+}
+
+/// The table in two parts: the header and the challenges, then the total and the next step (which
+/// a small screen keeps whole while it cuts the first part short).
+pub fn render_table_parts(report: &Report, options: &TableOptions) -> (String, String) {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -59,13 +72,14 @@ pub fn render_table(report: &Report, options: TableOptions) -> String {
         out.push_str(&block);
         previous_lines = lines;
     }
-    out.push('\n');
-    out.push_str(&render_total(report));
-    out
+    let mut tail = String::from("\n");
+    tail.push_str(&render_total(report));
+    tail.push_str(&render_next(&next_step(report, options.upcoming.as_ref())));
+    (out, tail)
 }
 
 /// One challenge's block.
-pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
+pub fn render_challenge(c: &ChallengeReport, options: &TableOptions) -> String {
     let mut out = String::new();
     let heading = format!("{} {} — {}", c.id, c.slug, c.title);
     let style = challenge_style(c.status);
@@ -86,6 +100,7 @@ pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
         indent(&mut out, &message, 4);
         return out;
     }
+    let mut message_shown = false;
     for q in &c.questions {
         let _ = writeln!(
             out,
@@ -94,6 +109,9 @@ pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
             format!("{}/{}", q.score, q.max_score)
         );
         for k in &q.checks {
+            if options.compact && k.status == Status::Pass {
+                continue;
+            }
             let style = status_style(k.status);
             let _ = writeln!(
                 out,
@@ -102,8 +120,11 @@ pub fn render_challenge(c: &ChallengeReport, options: TableOptions) -> String {
                 format!("{}/{}", k.score, k.max_score),
                 k.name
             );
-            if let Some(message) = &k.message {
+            if let Some(message) = &k.message
+                && !(options.compact && message_shown)
+            {
                 indent(&mut out, message, 25);
+                message_shown = true;
             }
         }
     }
@@ -125,7 +146,7 @@ fn render_total(report: &Report) -> String {
         "{BOLD}Score: {}/{} ({percent} %){BOLD:#}\n",
         report.score, report.max_score
     );
-    let mut others: Vec<String> = [
+    let others: Vec<String> = [
         ChallengeStatus::Partial,
         ChallengeStatus::Fail,
         ChallengeStatus::Todo,
@@ -135,33 +156,16 @@ fn render_total(report: &Report) -> String {
     .filter(|&s| count(s) > 0)
     .map(|s| format!("{} {}", count(s), s.as_str()))
     .collect();
-    if others.is_empty() {
-        others.push("all done".into());
-    }
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", others.join(", "))
+    };
     let _ = writeln!(
         out,
-        "{} {done} of {total} challenges done ({})",
-        progress_bar(done, total, 20),
-        others.join(", ")
+        "{} {done} of {total} challenges done{others}",
+        progress_bar(done, total, 20)
     );
-    if let Some((c, q)) = next_step(report) {
-        let dir = dir_hint(c);
-        let _ = writeln!(out, "{BOLD}Next:{BOLD:#} {} {} \"{}\"", c.id, q.id, q.title);
-        let _ = writeln!(out, "  1. read exercises/{dir}/README.md");
-        match first_todo_location(q) {
-            Some(place) => {
-                let _ = writeln!(out, "  2. fill in the `todo!()` at {place}");
-            }
-            None => {
-                let _ = writeln!(out, "  2. fix what the checks above say");
-            }
-        }
-        let _ = writeln!(
-            out,
-            "  3. check it with `cargo test -p {dir}`; stuck? `cargo run -p grader -- hint {} {}`",
-            c.id, q.id
-        );
-    }
     out
 }
 
@@ -169,30 +173,4 @@ fn render_total(report: &Report) -> String {
 fn progress_bar(done: usize, total: usize, width: usize) -> String {
     let filled = (done * width).checked_div(total).unwrap_or(width);
     format!("[{}{}]", "█".repeat(filled), "░".repeat(width - filled))
-}
-
-/// Where the question's first `todo!()` is, from its check's message: the runner reports `todo` as
-/// `not implemented yet (<file>:<line>)`.
-fn first_todo_location(q: &crate::QuestionReport) -> Option<&str> {
-    let message = q
-        .checks
-        .iter()
-        .find(|k| k.status == Status::Todo)?
-        .message
-        .as_deref()?;
-    let inner = message.rsplit_once('(')?.1.strip_suffix(')')?;
-    inner.contains(':').then_some(inner)
-}
-
-/// The first question that is not finished, in curriculum order.
-fn next_step(report: &Report) -> Option<(&ChallengeReport, &crate::QuestionReport)> {
-    report
-        .challenges
-        .iter()
-        .find_map(|c| c.questions.iter().find(|q| q.score < q.max_score).map(|q| (c, q)))
-}
-
-/// The crate folder of a challenge, e.g. `c01-identity`.
-fn dir_hint(c: &ChallengeReport) -> String {
-    format!("{}-{}", c.id, c.slug)
 }
