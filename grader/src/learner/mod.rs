@@ -1,16 +1,18 @@
 //! The learner's loop around grading: `grader watch` re-grades on save, `grader reset` brings a
-//! challenge's stub back as shipped, `grader swap` puts the reference answer in place for a class
-//! demo and back.
+//! challenge's stub back as shipped (and `grader restore` undoes it), `grader swap` puts the
+//! reference answer in place for a class demo and back.
 //!
-//! The rule that holds them together: nothing a learner wrote is ever lost. Before `reset` or
-//! `swap` changes a folder of `exercises/`, [`backup`] copies it whole to
+//! The rule that holds them together: nothing a learner wrote is ever lost. Before `reset`,
+//! `restore` or `swap` changes a folder of `exercises/`, [`backup`] copies it whole to
 //! `<kit>/.tokio-challenges/backups/` (outside `target/`, so `cargo clean` cannot take it).
 //!
 //! A crate folder's files are those [`crate::stubs::files`] lists (no `target/`, no dot-names):
 //! `reset` and `swap` make those equal to what they bring in and leave the rest alone.
 
 pub mod backup;
+mod fit;
 pub mod reset;
+pub mod restore;
 pub mod swap;
 mod terminal;
 pub mod watch;

@@ -1,4 +1,5 @@
-//! Keys for `grader watch`: `q` quits on a single key press.
+//! Keys for `grader watch`: `q` quits and `m` shows more, on a single key press; and the
+//! terminal's size, watched for changes.
 //!
 //! When stdin is a terminal, it is put in non-canonical mode without echo (termios through
 //! `libc`), so a key arrives as it is pressed. Signal keys are turned off too (`ISIG`), so that
@@ -7,15 +8,19 @@
 //! settings are restored when the [`Keys`] guard drops, and by a handler on `SIGINT`, `SIGTERM`
 //! and `SIGHUP` sent from elsewhere.
 //!
-//! When stdin is not a terminal (a pipe, as in the kit's tests), a line `q` quits, and so does the
-//! end of input: nothing could quit the loop after it.
+//! When stdin is not a terminal (a pipe, as in the kit's tests), a line `q` quits (and so does the
+//! end of input: nothing could quit the loop after it), a line `m` shows more.
 
 use std::io::{BufRead, Read};
 use std::sync::mpsc::Sender;
 
-/// What a key press asks for.
+/// What a key press (or the terminal) asks for.
 pub enum Key {
     Quit,
+    /// Show everything, or go back to what fits.
+    More,
+    /// The terminal changed size: draw again.
+    Resized,
 }
 
 /// Reads keys on a thread of its own and sends them to `to`; restores the terminal when dropped.
@@ -35,6 +40,7 @@ impl Keys {
                     match byte[0] {
                         b'q' | b'Q' | 0x04 => break,
                         0x03 => raw::interrupt(),
+                        b'm' | b'M' if to.send(Key::More.into()).is_err() => return,
                         _ => {}
                     }
                 }
@@ -46,6 +52,11 @@ impl Keys {
             for line in std::io::stdin().lock().lines() {
                 match line {
                     Ok(line) if line.trim().eq_ignore_ascii_case("q") => break,
+                    Ok(line) if line.trim().eq_ignore_ascii_case("m") => {
+                        if to.send(Key::More.into()).is_err() {
+                            return;
+                        }
+                    }
                     Ok(_) => {}
                     Err(_) => break,
                 }
@@ -65,6 +76,42 @@ impl Keys {
         #[cfg(not(unix))]
         false
     }
+}
+
+/// The screen's size in columns and rows: the terminal's (stdout), or `COLUMNS` and `LINES` when
+/// stdout is not a terminal and both are set; `None` when neither says (nothing is cut then).
+pub fn size() -> Option<(usize, usize)> {
+    #[cfg(unix)]
+    if let Some(size) = raw::window_size() {
+        return Some(size);
+    }
+    let var = |name| {
+        std::env::var(name)
+            .ok()?
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+    };
+    Some((var("COLUMNS")?, var("LINES")?))
+}
+
+/// Sends [`Key::Resized`] to `to` whenever [`size`] changes (polled: no signal handler to share with
+/// the rest of the process), until `to` is closed.
+pub fn watch_size<T: From<Key> + Send + 'static>(to: Sender<T>) {
+    std::thread::spawn(move || {
+        let mut last = size();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+            let now = size();
+            if now != last {
+                last = now;
+                if to.send(Key::Resized.into()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
 }
 
 /// True when stdout is a terminal (the screen may be cleared).
@@ -124,6 +171,20 @@ mod raw {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
             }
         }
+    }
+
+    /// Columns and rows of the terminal on stdout, if it is one.
+    pub fn window_size() -> Option<(usize, usize)> {
+        // SAFETY: TIOCGWINSZ fills the `winsize` we own, or fails on a descriptor that is not a
+        // terminal.
+        let size = unsafe {
+            let mut size: libc::winsize = std::mem::zeroed();
+            if libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) != 0 {
+                return None;
+            }
+            size
+        };
+        (size.ws_col > 0 && size.ws_row > 0).then(|| (usize::from(size.ws_col), usize::from(size.ws_row)))
     }
 
     /// Ctrl-C: the terminal back as it was, then `SIGINT` to the process group, as the terminal

@@ -13,11 +13,12 @@
 //! Changes under `target/`, in dot-files and in editor temp files (`*.swp`, `*~`, `.#*`, vim's
 //! `4913` probe) are not events at all.
 
-use super::terminal::{Key, Keys, stdout_is_terminal};
+use super::fit;
+use super::terminal::{self, Key, Keys, stdout_is_terminal};
 use crate::stubs;
 use crate::target::Target;
 use anstyle::Style;
-use grader_core::report::{TableOptions, render_table};
+use grader_core::report::{TableOptions, render_table, render_table_parts};
 use grader_core::sandbox::{Limits, Sandbox};
 use grader_core::{ChallengePlan, Report};
 use notify::event::{AccessKind, AccessMode, ModifyKind};
@@ -37,12 +38,16 @@ enum Msg {
     Changed(PathBuf),
     WatchFailed(String),
     Quit,
+    More,
+    Resized,
 }
 
 impl From<Key> for Msg {
     fn from(key: Key) -> Msg {
         match key {
             Key::Quit => Msg::Quit,
+            Key::More => Msg::More,
+            Key::Resized => Msg::Resized,
         }
     }
 }
@@ -91,18 +96,21 @@ pub fn run(
     watcher
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let keys = Keys::start(tx);
-    let screen = Screen {
+    let keys = Keys::start(tx.clone());
+    terminal::watch_size(tx);
+    let mut screen = Screen {
         clear: stdout_is_terminal(),
         watching: match exercises {
             Some(dir) => format!("{}/", dir.display()),
             None => "exercises/".into(),
         },
-        quit: if keys.is_raw() {
-            "q to quit"
+        keys: if keys.is_raw() {
+            "m for more, q to quit"
         } else {
-            "q and Enter to quit"
+            "m and Enter for more, q and Enter to quit"
         },
+        everything: false,
+        shown: Shown::Nothing,
     };
     let mut grader = Grading {
         kit,
@@ -116,8 +124,9 @@ pub fn run(
         "Grading {} challenge(s) to find where you are (the first build takes a few minutes)…",
         present.len()
     ));
-    let first = grader.grade(&present)?;
-    screen.show(&first_unfinished(&first));
+    let first = first_unfinished(&grader.grade(&present)?);
+    let options = grader.options(&first);
+    screen.show(Shown::Table(first, options));
     loop {
         let batch = next_batch(&rx, QUIET, MOST);
         if batch.quit {
@@ -125,6 +134,12 @@ pub fn run(
         }
         for error in &batch.errors {
             screen.status(&format!("watching {} reported: {error}", screen.watching));
+        }
+        if batch.more % 2 == 1 {
+            screen.everything = !screen.everything;
+        }
+        if batch.more > 0 || batch.resized {
+            screen.redraw();
         }
         let changed: BTreeSet<&str> = batch
             .paths
@@ -141,8 +156,11 @@ pub fn run(
         let names: Vec<String> = selected.iter().map(|p| format!("{} {}", p.id, p.slug)).collect();
         screen.status(&format!("Grading {}…", names.join(", ")));
         match grader.grade(&selected) {
-            Ok(report) => screen.show(&render_table(&report, TableOptions::default())),
-            Err(e) => screen.show(&format!("grader: {e}\n")),
+            Ok(report) => {
+                let options = grader.options(&report);
+                screen.show(Shown::Table(report, options));
+            }
+            Err(e) => screen.show(Shown::Error(format!("grader: {e}\n"))),
         }
     }
     drop(keys);
@@ -172,6 +190,22 @@ impl Grading<'_> {
         self.graded.get(&plan.id) != Some(&self.key(plan))
     }
 
+    /// The table's options for `report`: once its challenges pass, the next step is the challenge
+    /// after them.
+    fn options(&self, report: &Report) -> TableOptions {
+        let graded: Vec<&str> = report.challenges.iter().map(|c| c.id.as_str()).collect();
+        // Named as the grade names the crates: by the watched folder's name.
+        let shown = self
+            .root
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        TableOptions {
+            verbose: false,
+            upcoming: grader_core::todo_marks::upcoming_after(self.plans, &graded, self.root, &shown),
+            compact: false,
+        }
+    }
+
     fn grade(&mut self, selected: &[&ChallengePlan]) -> Result<Report, String> {
         for plan in selected {
             let key = self.key(plan);
@@ -187,34 +221,65 @@ impl Grading<'_> {
     }
 }
 
-/// The table of the first challenge not fully passed, or of all when every one passes.
-fn first_unfinished(report: &Report) -> String {
-    let options = TableOptions::default();
+/// The first challenge not fully passed alone, or all of them when every one passes.
+fn first_unfinished(report: &Report) -> Report {
     match report.challenges.iter().find(|c| c.score < c.max_score) {
-        Some(challenge) => {
-            let one = grader_core::scoring::report(&report.target, vec![challenge.clone()]);
-            render_table(&one, options)
-        }
-        None => render_table(report, options),
+        Some(challenge) => grader_core::scoring::report(&report.target, vec![challenge.clone()]),
+        None => report.clone(),
     }
+}
+
+/// What the screen shows last, to draw it again (`m`, a resize).
+enum Shown {
+    Nothing,
+    Table(Report, TableOptions),
+    Error(String),
 }
 
 struct Screen {
     clear: bool,
     watching: String,
-    quit: &'static str,
+    keys: &'static str,
+    /// `m` was pressed: the whole table, every message, uncut (the terminal scrolls).
+    everything: bool,
+    shown: Shown,
 }
 
 impl Screen {
-    /// A table (or an error), after clearing the screen on a terminal, and the watching line.
-    fn show(&self, body: &str) {
+    fn show(&mut self, shown: Shown) {
+        self.shown = shown;
+        self.redraw();
+    }
+
+    /// Clears the screen (on a terminal) and draws what is shown, cut to the terminal's size
+    /// unless everything was asked for, then the watching line.
+    fn redraw(&self) {
         const DIM: Style = Style::new().dimmed();
-        let clear = if self.clear { "\x1b[2J\x1b[3J\x1b[H" } else { "" };
-        anstream::print!(
-            "{clear}{body}\n{DIM}watching {} — save a file to re-grade, {}{DIM:#}\n",
-            self.watching,
-            self.quit
+        let footer = format!(
+            "watching {} — save a file to re-grade, {}",
+            self.watching, self.keys
         );
+        let size = terminal::size().filter(|_| !self.everything);
+        let body = match (&self.shown, size) {
+            (Shown::Nothing, _) => return,
+            (Shown::Error(e), _) => e.clone(),
+            (Shown::Table(report, options), None) => render_table(report, options),
+            (Shown::Table(report, options), Some((width, rows))) => {
+                let compact = TableOptions {
+                    compact: true,
+                    ..options.clone()
+                };
+                let (body, tail) = render_table_parts(report, &compact);
+                // Two rows stay free: the watching line, and the status line of the next grade.
+                fit::fit(&body, &tail, width, rows.saturating_sub(2), 'm').text
+            }
+        };
+        let footer = match size {
+            Some((width, _)) => fit::wrap(&footer, width).join("\n"),
+            None => footer,
+        };
+        let clear = if self.clear { "\x1b[2J\x1b[3J\x1b[H" } else { "" };
+        anstream::print!("{clear}{body}{DIM}{footer}{DIM:#}\n");
         let _ = std::io::stdout().flush();
     }
 
@@ -229,6 +294,9 @@ struct Batch {
     paths: BTreeSet<PathBuf>,
     errors: Vec<String>,
     quit: bool,
+    /// How many times `m` was pressed.
+    more: usize,
+    resized: bool,
 }
 
 /// Waits for a message, then collects more until none comes for `quiet` (or `most` has passed).
@@ -240,6 +308,8 @@ fn next_batch(rx: &Receiver<Msg>, quiet: Duration, most: Duration) -> Batch {
         }
         Msg::WatchFailed(e) => batch.errors.push(e),
         Msg::Quit => batch.quit = true,
+        Msg::More => batch.more += 1,
+        Msg::Resized => batch.resized = true,
     };
     match rx.recv() {
         Ok(msg) => add(&mut batch, msg),
