@@ -129,8 +129,19 @@ pub enum Commands {
         #[arg(long, value_name = "DIR", hide = true)]
         exercises: Option<PathBuf>,
     },
-    /// Put a challenge's stub back as shipped (your files are backed up first).
+    /// Put a challenge's stub back as shipped. Your files are backed up first, in
+    /// .tokio-challenges/backups/, and `grader restore` brings them back. Asks before it replaces
+    /// files you edited.
     Reset {
+        /// The challenge: `c04`, `4` or `heartbeat`.
+        challenge: String,
+        /// Replace edited files without asking (for scripts; they are still backed up).
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Undo a `reset` (or a `swap`): put the challenge's latest backup back. What its folder holds
+    /// now is backed up first, so `restore` again undoes the restore.
+    Restore {
         /// The challenge: `c04`, `4` or `heartbeat`.
         challenge: String,
     },

@@ -169,9 +169,27 @@ fn reset_brings_the_stub_back_and_keeps_every_change_in_the_backup() {
     git(kit.path(), &["commit", "-q", "-m", "my work"]);
     let before = files(&dir);
 
+    // From a script, edited files are replaced only with `--yes` (on a terminal, it asks).
     let (code, out, err) = run_on(kit.path(), &["reset", "c04"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("differs from the stub as shipped (README.md (missing) and 2 more)"),
+        "{err}"
+    );
+    assert!(err.contains("`reset c04 --yes`"), "{err}");
+    assert_eq!(
+        (files(&dir), backups(kit.path())),
+        (before.clone(), 0),
+        "nothing changed"
+    );
+
+    let (code, out, err) = run_on(kit.path(), &["reset", "c04", "--yes"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("c04 is the stub as shipped again."), "{out}");
+    assert!(out.contains("c04 is the stub as shipped again"), "{out}");
+    assert!(
+        out.contains("`cargo run -p grader -- restore c04` brings your files back"),
+        "{out}"
+    );
     assert_eq!(
         files(&dir),
         shipped,
@@ -199,16 +217,28 @@ fn reset_brings_the_stub_back_and_keeps_every_change_in_the_backup() {
     );
     assert!(out.contains("already"), "{out}");
 
+    // `restore` undoes the reset, saving the stub first; `restore` again undoes the restore.
+    let (code, out, err) = run_on(kit.path(), &["restore", "c04"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(files(&dir), before, "the learner's files are back: {out}");
+    assert!(out.contains("taken by `reset`"), "{out}");
+    assert_eq!(backups(kit.path()), 2, "the stub was saved before: {out}");
+    let (code, out, err) = run_on(kit.path(), &["restore", "c04"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(files(&dir), shipped, "the restore undone: {out}");
+    assert!(out.contains("taken by `restore`"), "{out}");
+
     // Without git, nothing is touched and the error says what to do.
     std::fs::write(dir.join("src/lib.rs"), edited).unwrap();
     std::fs::rename(kit.path().join(".git"), kit.path().join("git-away")).unwrap();
-    let (code, _, err) = run_on(kit.path(), &["reset", "c04"]);
+    let backups_before = backups(kit.path());
+    let (code, _, err) = run_on(kit.path(), &["reset", "c04", "--yes"]);
     assert_eq!(code, 2, "{err}");
     for words in ["git", "Nothing was changed", "fresh copy of the kit"] {
         assert!(err.contains(words), "`{words}` in: {err}");
     }
     assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).unwrap(), edited);
-    assert_eq!(backups(kit.path()), 1, "no backup either");
+    assert_eq!(backups(kit.path()), backups_before, "no backup either");
 }
 
 #[test]

@@ -9,19 +9,88 @@ use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 
 /// Why a backup was taken: part of its folder's name.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     Reset,
     Swap,
+    Restore,
 }
 
 impl Why {
-    fn as_str(self) -> &'static str {
+    const ALL: [Why; 3] = [Why::Reset, Why::Swap, Why::Restore];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             Why::Reset => "reset",
             Why::Swap => "swap",
+            Why::Restore => "restore",
         }
     }
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A backup found in the backups folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    /// The copy of the crate folder: `…/backups/<stamp>-<id>-<why>/<dir>`.
+    pub path: PathBuf,
+    pub why: Why,
+    /// `2025-03-14 09:26:53`, local time.
+    pub when: String,
+}
+
+/// The latest backup of `plan`'s folder, whatever took it; `None` when there is none.
+pub fn latest(kit: &Path, plan: &ChallengePlan) -> Result<Option<Backup>, String> {
+    let root = backups_dir(kit);
+    let entries = match std::fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", root.display())),
+    };
+    // By name (local time to the second, then `-2`, `-3`), and within one second by when the
+    // folder was written: a reset and a restore can land in the same second.
+    type Order = (String, Option<std::time::SystemTime>, u32);
+    let mut found: Vec<(Order, Backup)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((stamp, why, n)) = parse_name(&name, &plan.id) else {
+            continue;
+        };
+        let path = entry.path().join(&plan.dir);
+        if path.is_dir() {
+            let when = stamp.replacen('_', " ", 1);
+            let when = format!("{} {}", &when[..10], when[11..].replace('-', ":"));
+            let written = entry.metadata().and_then(|m| m.modified()).ok();
+            found.push(((stamp.to_string(), written, n), Backup { path, why, when }));
+        }
+    }
+    Ok(found.into_iter().max_by(|a, b| a.0.cmp(&b.0)).map(|(_, b)| b))
+}
+
+/// `<stamp>-<id>-<why>` or `<stamp>-<id>-<why>-<n>` → (stamp, why, n); `None` for another id.
+fn parse_name<'a>(name: &'a str, id: &str) -> Option<(&'a str, Why, u32)> {
+    let stamp = name.get(..19)?;
+    let rest = name
+        .get(19..)?
+        .strip_prefix('-')?
+        .strip_prefix(id)?
+        .strip_prefix('-')?;
+    let (why, n) = match rest.rsplit_once('-') {
+        Some((why, n)) if n.bytes().all(|b| b.is_ascii_digit()) => (why, n.parse().ok()?),
+        _ => (rest, 1),
+    };
+    let why = Why::ALL.into_iter().find(|w| w.as_str() == why)?;
+    let valid_stamp = stamp.bytes().enumerate().all(|(i, b)| match i {
+        4 | 7 | 13 | 16 => b == b'-',
+        10 => b == b'_',
+        _ => b.is_ascii_digit(),
+    });
+    valid_stamp.then_some((stamp, why, n))
 }
 
 /// The folder that holds every backup.
@@ -160,5 +229,31 @@ mod tests {
             .into_owned();
         assert!(name.ends_with("-c99-reset"), "{name}");
         assert_eq!(name.len(), "YYYY-MM-DD_HH-MM-SS-c99-reset".len(), "{name}");
+        let latest = latest(kit.path(), &plan()).unwrap().expect("two backups");
+        assert_eq!(
+            latest.path, second,
+            "the second of one second is `-2`, the latest"
+        );
+        assert_eq!(latest.why, Why::Reset);
+    }
+
+    #[test]
+    fn backup_names_are_read_back() {
+        assert_eq!(
+            parse_name("2025-03-14_09-26-53-c04-reset", "c04"),
+            Some(("2025-03-14_09-26-53", Why::Reset, 1))
+        );
+        assert_eq!(
+            parse_name("2025-03-14_09-26-53-c04-swap-3", "c04"),
+            Some(("2025-03-14_09-26-53", Why::Swap, 3))
+        );
+        assert_eq!(
+            parse_name("2025-03-14_09-26-53-c04-restore-12", "c04"),
+            Some(("2025-03-14_09-26-53", Why::Restore, 12))
+        );
+        assert_eq!(parse_name("2025-03-14_09-26-53-c14-reset", "c04"), None);
+        assert_eq!(parse_name("2025-03-14_09-26-53-c04-other", "c04"), None);
+        assert_eq!(parse_name("notes", "c04"), None);
+        assert!(latest(Path::new("/nonexistent"), &plan()).unwrap().is_none());
     }
 }

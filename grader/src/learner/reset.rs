@@ -14,8 +14,14 @@ use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Restores `plan`'s stub; returns what to tell the learner.
-pub fn run(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
+/// Restores `plan`'s stub; returns what to tell the learner. A folder that differs from the stub
+/// is replaced only once `confirm` (given the files that differ) says yes: the CLI asks on a
+/// terminal, and takes `--yes` from a script.
+pub fn run(
+    kit: &Path,
+    plan: &ChallengePlan,
+    confirm: &dyn Fn(&[String]) -> Result<bool, String>,
+) -> Result<String, String> {
     let dir = exercise_dir(kit, plan);
     if stubs::is_shipped(kit, plan, &dir) {
         return Ok(format!(
@@ -24,6 +30,16 @@ pub fn run(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
         ));
     }
     let tree = shipped_tree(kit, plan)?;
+    let edited = stubs::differences(
+        &stubs::shipped(kit, plan)?,
+        &stubs::digests(&dir).unwrap_or_default(),
+    );
+    if !confirm(&edited)? {
+        return Ok(format!(
+            "Nothing changed: exercises/{}/ holds your files as they were.\n",
+            plan.dir
+        ));
+    }
     let saved = backup::save(kit, plan, Why::Reset)?;
     make_equal(&dir, &tree).map_err(|e| {
         format!(
@@ -40,10 +56,41 @@ pub fn run(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
         ));
     }
     Ok(format!(
-        "Saved your {id} files in {}.\n{id} is the stub as shipped again.\n",
+        "Saved your {id} files in {}.\n{id} is the stub as shipped again; `cargo run -p grader -- restore {id}` brings your files back.\n",
         saved.display(),
         id = plan.id
     ))
+}
+
+/// Whether to replace the `edited` files of `plan`'s folder: yes with `--yes`; on a terminal, the
+/// learner's answer; from a script without `--yes`, an error that says how.
+pub fn confirm(plan: &ChallengePlan, edited: &[String], yes: bool) -> Result<bool, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if yes {
+        return Ok(true);
+    }
+    let listed = match edited {
+        [] => String::new(),
+        [one] => format!(" ({one})"),
+        [first, rest @ ..] => format!(" ({first} and {} more)", rest.len()),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "exercises/{}/ differs from the stub as shipped{listed}; `reset {} --yes` replaces it (your files are backed up first)",
+            plan.dir, plan.id
+        ));
+    }
+    print!(
+        "exercises/{}/ differs from the stub as shipped{listed}.\nReplace it with the stub? Your files are backed up first and `restore {}` brings them back. [y/N] ",
+        plan.dir, plan.id
+    );
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 /// The stub as shipped, read from the kit's git objects, each file checked against its record.

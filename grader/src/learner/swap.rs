@@ -305,6 +305,17 @@ fn sections(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// `restore` brought back the files recorded as the learner's own (`path`): `--to mine` has
+/// nothing left to bring back.
+pub fn forget(kit: &Path, plan: &ChallengePlan, path: &Path) -> Result<(), String> {
+    let mut mine = load(kit)?;
+    if mine.get(&plan.id).is_some_and(|recorded| recorded == path) {
+        mine.remove(&plan.id);
+        save(kit, &mine)?;
+    }
+    Ok(())
+}
+
 fn state_file(kit: &Path) -> PathBuf {
     learner_dir(kit).join("swap.json")
 }
