@@ -11,6 +11,7 @@ mod grade;
 mod hints;
 mod learner;
 mod package;
+mod prebuild;
 mod schedule;
 mod sealed;
 mod shortcut;
@@ -169,7 +170,41 @@ fn run(cli: Cli) -> Result<u8, String> {
         }
         None => anstream::print!("{rendered}"),
     }
+    let learner_at_table = format == Format::Table
+        && cli.output.is_none()
+        && !cli.quiet
+        && cli.submission.is_none()
+        && !cli.solutions;
+    if learner_at_table && prebuild::wanted() {
+        build_ahead(&kit, &plans, &target, &report, &render_options);
+    }
     Ok(if report.all_passed() { 0 } else { 1 })
+}
+
+/// Starts building, in the background, the challenge the table's next step names (see
+/// [`prebuild`]), and says so.
+fn build_ahead(
+    kit: &std::path::Path,
+    plans: &[ChallengePlan],
+    target: &Target,
+    report: &grader_core::Report,
+    options: &RenderOptions,
+) {
+    use grader_core::report::NextStep;
+    let id = match grader_core::report::next_step(report, options.upcoming.as_ref()) {
+        NextStep::Start { challenge, .. } | NextStep::Fix { challenge, .. } => challenge.id.clone(),
+        NextStep::Move(upcoming) => upcoming.id.clone(),
+        NextStep::Compile { .. } | NextStep::Done => return,
+    };
+    let Some(plan) = plans.iter().find(|p| p.id == id) else {
+        return;
+    };
+    let Ok(package) = compile::package_name(&target.root.join(&plan.dir)) else {
+        return;
+    };
+    if let Some(note) = prebuild::start(kit, &package) {
+        anstream::eprintln!("\n{note}");
+    }
 }
 
 /// The challenges of `--only` (all of them when it is empty), in curriculum order.

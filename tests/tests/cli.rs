@@ -144,3 +144,51 @@ fn listing(dir: &std::path::Path) -> Vec<(String, u64)> {
     out.sort();
     out
 }
+
+#[test]
+fn the_first_grade_builds_the_next_challenge_in_the_background_once() {
+    // A stand-in for cargo that notes its arguments: the real build is what `cargo test` times.
+    let temp = tempfile::tempdir().unwrap();
+    let noted = temp.path().join("args");
+    let fake = temp.path().join("cargo");
+    std::fs::write(&fake, format!("#!/bin/sh\necho \"$@\" > '{}'\n", noted.display())).unwrap();
+    let mut permissions = std::fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&fake, permissions).unwrap();
+    let target = temp.path().join("target");
+    let grade = |prebuild: &str| {
+        // Not `grader()`, which passes `--quiet`: a quiet grade builds nothing ahead.
+        let out = assert_cmd::Command::new(kit_tests::grader_bin())
+            .current_dir(kit_root())
+            .env("TOKIO_CHALLENGES_PREBUILD", prebuild)
+            .env("CARGO", &fake)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("TOKIO_CHALLENGES_STATE_DIR", temp.path().join("state"))
+            .args(["--only", "c01"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(!grade("0").contains("in the background"), "off when asked");
+    let said = grade("1");
+    assert!(
+        said.contains("Building what `cargo test -p c01-identity` needs in the background"),
+        "{said}"
+    );
+    let stamp = target.join("tokio-challenges/prebuild/c01-identity.done");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !stamp.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(stamp.exists(), "the stamp once the build succeeded");
+    assert_eq!(
+        std::fs::read_to_string(&noted).unwrap().trim(),
+        "test -p c01-identity --no-run"
+    );
+    assert!(
+        !grade("1").contains("in the background"),
+        "once: {stamp:?} says it is built"
+    );
+}

@@ -48,4 +48,20 @@ fn cargo_test_on_a_stub_reports_each_check_as_not_implemented_yet() {
         text.contains("c04 heartbeat: not every check passes yet"),
         "{text}"
     );
+    // Written past libtest's capture (so that a pass shows it too): once, not again as captured
+    // output of the failed test.
+    assert_eq!(
+        text.matches("c04 heartbeat — Heartbeat").count(),
+        1,
+        "the table once:\n{text}"
+    );
+    let next = format!(
+        "Next: c04 q1 \"{}\"\n  1. read exercises/c04-heartbeat/README.md\n  2. fill in the `todo!()` at {}",
+        kit_tests::plans()
+            .iter()
+            .find(|p| p.id == "c04")
+            .map_or("", |p| p.questions[0].title.as_str()),
+        kit_tests::stub_location("exercises/c04-heartbeat/src/lib.rs")
+    );
+    assert!(text.contains(&next), "`{next}` in:\n{text}");
 }

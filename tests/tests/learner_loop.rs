@@ -323,6 +323,24 @@ fn dev_check_holds_each_stub_to_its_record_and_dev_stubs_rewrites_it() {
     assert_eq!(code, 0, "{err}");
 }
 
+const COLUMNS: usize = 60;
+const LINES: usize = 16;
+
+/// The screen's table (from its heading to the watching line) fits `COLUMNS` × `LINES`.
+fn assert_fits(screen: &str) {
+    let table = &screen[screen.find("tokio-challenges").unwrap_or(0)..];
+    for line in table.lines() {
+        assert!(
+            line.chars().count() <= COLUMNS,
+            "{line:?} is wider than {COLUMNS} columns:\n{screen}"
+        );
+    }
+    assert!(
+        table.lines().count() < LINES,
+        "at most {LINES} lines, the status line too:\n{screen}"
+    );
+}
+
 /// A running `grader watch`, killed if the test ends early; its stdout collected as it comes.
 struct Watch {
     child: Child,
@@ -335,6 +353,10 @@ impl Watch {
             .args(["watch", "--exercises"])
             .arg(exercises)
             .env("TOKIO_CHALLENGES_STATE_DIR", state)
+            // A small terminal: what does not fit is cut (stdout is a pipe, so the size comes from
+            // these, as a shell's would).
+            .env("COLUMNS", COLUMNS.to_string())
+            .env("LINES", LINES.to_string())
             .current_dir(kit_root())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -384,6 +406,15 @@ impl Watch {
         }
     }
 
+    fn send(&mut self, keys: &str) {
+        self.child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(keys.as_bytes())
+            .unwrap();
+    }
+
     fn quit(mut self) {
         let mut stdin = self.child.stdin.take().unwrap();
         stdin.write_all(b"q\n").unwrap();
@@ -410,7 +441,7 @@ fn watch_regrades_the_challenge_saved_and_survives_a_half_written_file() {
     let exercises = kit_tests::submission("exercises", &["c03-message-relay", "c08-chain-them-up"]);
     let state = tempfile::Builder::new().prefix("state-").tempdir().unwrap();
     let c08 = plans().into_iter().find(|p| p.id == "c08").unwrap();
-    let watch = Watch::start(exercises.path(), state.path());
+    let mut watch = Watch::start(exercises.path(), state.path());
 
     let first = watch.screen(1, Duration::from_secs(900));
     assert!(
@@ -436,9 +467,19 @@ fn watch_regrades_the_challenge_saved_and_survives_a_half_written_file() {
         !broken.contains("c03 message-relay"),
         "only the challenge saved: {broken}"
     );
+    for screen in [&first, &broken] {
+        assert_fits(screen);
+    }
+    assert!(broken.contains("more lines: press m"), "{broken}");
+    watch.send("m\n");
+    let everything = watch.screen(3, Duration::from_secs(60));
+    assert!(
+        !everything.contains("more lines") && everything.lines().count() > broken.lines().count(),
+        "`m` shows the whole compiler message:\n{everything}"
+    );
 
     std::fs::write(&lib, &solution).unwrap();
-    let fixed = watch.screen(3, Duration::from_secs(300));
+    let fixed = watch.screen(4, Duration::from_secs(300));
     let score = format!("{0}/{0}", c08.max_score());
     assert!(
         fixed.contains("c08 chain-them-up") && fixed.contains(&score) && fixed.contains("pass"),

@@ -95,6 +95,7 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
     }
     check_mirror(kit, plan, &exercise, &solution, problems);
     super::shipped::check(kit, plan, &exercise, problems);
+    super::shipped::check_marks(plan, &exercise, problems);
     check_readme(kit, plan, &exercise.join("README.md"), problems);
     check_spec(kit, plan, problems);
     check_wrong_answers(kit, plan, &solution, problems);

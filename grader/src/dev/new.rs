@@ -207,6 +207,7 @@ const STUB: &str = r#"//! # Challenge {number}: {title}
 
 /// Q1: gives the answer, 42, at once (without waiting for any timer).
 pub async fn answer() -> u32 {
+    // TODO(Q1): the answer.
     todo!()
 }
 "#;

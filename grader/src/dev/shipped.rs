@@ -1,6 +1,7 @@
 //! `dev check`'s rule for the stubs as shipped: `exercises/<dir>` is exactly what its record
 //! (`grader/checks/<dir>/shipped-stub.txt`) lists, because `grader reset` restores from the record
-//! and a record that lags behind the stub would bring back an old one.
+//! and a record that lags behind the stub would bring back an old one; and each question's start is
+//! marked (`// TODO(Q1)` before its `todo!()`), because the table's next step names it.
 
 use crate::stubs;
 use grader_core::ChallengePlan;
@@ -26,5 +27,33 @@ pub fn check(kit: &Path, plan: &ChallengePlan, exercise: &Path, problems: &mut V
             }
         }
         Err(e) => problems.push(e),
+    }
+}
+
+/// Adds a problem for each question whose `todo!()` the stub does not mark with `// TODO(Qn)`
+/// (see `grader_core::todo_marks`): the next step of an untouched challenge could not name it.
+pub fn check_marks(plan: &ChallengePlan, exercise: &Path, problems: &mut Vec<String>) {
+    for q in &plan.questions {
+        let mark = format!("TODO({})", q.id.to_uppercase());
+        match grader_core::todo_marks::question_start(exercise, &q.id) {
+            None => problems.push(format!(
+                "exercises/{}/src/ has no `// {mark}` comment: put one before {}'s first `todo!()`, where the table's next step sends a learner",
+                plan.dir, q.id
+            )),
+            Some(place) => {
+                let line = std::fs::read_to_string(exercise.join(&place.file))
+                    .ok()
+                    .and_then(|text| text.lines().nth(place.line - 1).map(str::to_owned))
+                    .unwrap_or_default();
+                if !line.contains("todo!(") {
+                    problems.push(format!(
+                        "exercises/{}/{}:{}: `// {mark}` is followed by no `todo!()` in its file",
+                        plan.dir,
+                        place.file.display(),
+                        place.line
+                    ));
+                }
+            }
+        }
     }
 }

@@ -44,40 +44,42 @@ fn join<'a>(lines: impl Iterator<Item = &'a String>) -> String {
 }
 
 /// One line as lines of at most `width` visible columns, broken between words; the continuation
-/// lines keep the line's indentation (at most half the width).
+/// lines hang under the line's text (see [`hang`]), at most half the width in.
 pub fn wrap(line: &str, width: usize) -> Vec<String> {
     if visible_width(line) <= width {
         return vec![line.to_string()];
     }
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let indent = " ".repeat(indent.min(width / 2));
+    let indent = " ".repeat(hang(line, width / 2));
+    let leading = line.len() - line.trim_start_matches(' ').len();
     let mut lines = Vec::new();
-    let mut current = indent.clone();
-    let mut current_width = indent.len();
-    let fresh = |current_width: usize| current_width == indent.len();
+    let mut current = " ".repeat(leading.min(width / 2));
+    let mut current_width = current.len();
+    // No word on the current line yet (only its indentation).
+    let mut fresh = true;
     for word in line.trim_start_matches(' ').split(' ') {
         let mut word = word.to_string();
         let mut word_width = visible_width(&word);
-        let space = usize::from(!fresh(current_width));
-        if current_width + space + word_width > width && !fresh(current_width) {
+        if !fresh && current_width + 1 + word_width > width {
             lines.push(std::mem::replace(&mut current, indent.clone()));
             current_width = indent.len();
+            fresh = true;
+        }
+        if !fresh {
+            current.push(' ');
+            current_width += 1;
         }
         // A word longer than a whole line is broken where the line ends.
         while current_width + word_width > width {
-            let (head, rest) = split_at_width(&word, width - current_width);
+            let (head, rest) = split_at_width(&word, width.saturating_sub(current_width).max(1));
             current.push_str(&head);
             lines.push(std::mem::replace(&mut current, indent.clone()));
             current_width = indent.len();
             word = rest;
             word_width = visible_width(&word);
         }
-        if !fresh(current_width) {
-            current.push(' ');
-            current_width += 1;
-        }
         current.push_str(&word);
         current_width += word_width;
+        fresh = false;
     }
     if current.trim() != "" || lines.is_empty() {
         lines.push(current);
@@ -85,9 +87,34 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Columns a line takes: characters, less ANSI escape sequences (`ESC [ … letter`).
-pub fn visible_width(text: &str) -> usize {
-    let mut width = 0;
+/// Where a line's continuation starts: after the last run of two or more spaces before `most`
+/// columns (a table's columns: `    fail    0/2  replies with…`), or after a list's number
+/// (`  1. read…`), or under the line's first character.
+fn hang(line: &str, most: usize) -> usize {
+    let plain = strip(line);
+    let chars: Vec<char> = plain.chars().collect();
+    let leading = chars.iter().take_while(|&&c| c == ' ').count();
+    let mut after_gap = None;
+    for i in leading + 1..chars.len().min(most) {
+        if chars[i] != ' ' && chars[i - 1] == ' ' && chars[i - 2] == ' ' {
+            after_gap = Some(i);
+        }
+    }
+    if let Some(column) = after_gap {
+        return column;
+    }
+    let rest: String = chars[leading..].iter().collect();
+    match rest.split_once(". ") {
+        Some((number, _)) if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) => {
+            (leading + number.len() + 2).min(most)
+        }
+        _ => leading.min(most),
+    }
+}
+
+/// The text without its ANSI escape sequences.
+fn strip(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         if c == '\x1b' {
@@ -97,10 +124,15 @@ pub fn visible_width(text: &str) -> usize {
                 }
             }
         } else {
-            width += 1;
+            out.push(c);
         }
     }
-    width
+    out
+}
+
+/// Columns a line takes: characters, less ANSI escape sequences (`ESC [ … letter`).
+pub fn visible_width(text: &str) -> usize {
+    strip(text).chars().count()
 }
 
 /// The first `width` visible columns of `word` (escapes kept), and the rest.
@@ -147,6 +179,26 @@ mod tests {
         };
         assert_eq!(words(&lines.join(" ")), words(&line), "no word lost or cut");
         assert_eq!(wrap("short", 30), vec!["short"]);
+    }
+
+    #[test]
+    fn a_table_row_hangs_under_its_text_and_a_list_item_under_its_words() {
+        let row = "    \x1b[31mfail\x1b[0m            0/2  replies with the client's own address and text, byte for byte";
+        let lines = wrap(row, 60);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| visible_width(l) <= 60), "{lines:?}");
+        assert!(
+            lines[1].starts_with(&" ".repeat(25)) && !lines[1].starts_with(&" ".repeat(26)),
+            "{lines:?}"
+        );
+        let item = "  1. make the check that replies with the address pass, it is the first";
+        let lines = wrap(item, 40);
+        assert!(
+            lines[1].starts_with("     ") && !lines[1].starts_with("      "),
+            "{lines:?}"
+        );
+        assert_eq!(hang(item, 20), 5);
+        assert_eq!(hang("Next: c01 q1 \"Server\"", 40), 0);
     }
 
     #[test]

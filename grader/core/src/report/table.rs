@@ -83,13 +83,23 @@ pub fn render_challenge(c: &ChallengeReport, options: &TableOptions) -> String {
     let mut out = String::new();
     let heading = format!("{} {} — {}", c.id, c.slug, c.title);
     let style = challenge_style(c.status);
-    let _ = writeln!(
-        out,
-        "{BOLD}{heading:<56}{BOLD:#} {:>7}  {style}{:<13}{style:#} {DIM}{} ms{DIM:#}",
-        format!("{}/{}", c.score, c.max_score),
-        c.status.as_str(),
-        c.duration_ms
-    );
+    let score = format!("{}/{}", c.score, c.max_score);
+    let _ = if options.compact {
+        // No columns to line up with: the heading fits a narrow screen.
+        writeln!(
+            out,
+            "{BOLD}{heading}{BOLD:#}  {score}  {style}{}{style:#}  {DIM}{} ms{DIM:#}",
+            c.status.as_str(),
+            c.duration_ms
+        )
+    } else {
+        writeln!(
+            out,
+            "{BOLD}{heading:<56}{BOLD:#} {score:>7}  {style}{:<13}{style:#} {DIM}{} ms{DIM:#}",
+            c.status.as_str(),
+            c.duration_ms
+        )
+    };
     if !options.verbose && matches!(c.status, ChallengeStatus::Pass | ChallengeStatus::Todo) {
         // The heading line says it all: `22/22 pass`, or `0/22 todo` (the next step says where).
         return out;
