@@ -1,9 +1,8 @@
 //! Q1: the sending side.
 
-// What the answer uses.
-#[allow(unused_imports)]
+#[allow(unused_imports)] // what the answer uses
 use {
-    crate::node::{InFlight, Input, Link, Outgoing, SendError},
+    crate::link::{InFlight, Input, Link, Outgoing, SendError},
     crate::outage::outage,
     crate::wire::{MAX_PAYLOAD, WINDOW},
     std::collections::VecDeque,

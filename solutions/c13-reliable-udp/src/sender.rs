@@ -1,6 +1,6 @@
 //! Q1: the sending side.
 
-use crate::node::{InFlight, Input, Link, Outgoing, SendError};
+use crate::link::{InFlight, Input, Link, Outgoing, SendError};
 use crate::outage::outage;
 use crate::wire::{MAX_PAYLOAD, WINDOW};
 use std::collections::VecDeque;

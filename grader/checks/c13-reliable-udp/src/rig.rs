@@ -7,7 +7,7 @@
 //! plays no part in them; Q1's hand-over check runs the learner's `sender` and the reference one
 //! against the same script and compares.
 
-use challenge::node::{Link, LinkEnds, Outgoing};
+use challenge::link::{Link, LinkEnds, Outgoing};
 use challenge::wire::{self, Frame};
 use challenge::{Config, SendError};
 use harness::tokio::sync::{mpsc, oneshot};
