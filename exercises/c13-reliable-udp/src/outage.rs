@@ -1,11 +1,10 @@
 //! Q3: never drop a message.
 
-use crate::node::{InFlight, Link};
+use crate::link::{InFlight, Link};
 use std::collections::VecDeque;
-// What the answer uses too.
-#[allow(unused_imports)]
+#[allow(unused_imports)] // what the answer uses too
 use {
-    crate::node::Input,
+    crate::link::Input,
     tokio::time::{Instant, sleep_until},
 };
 

@@ -1,9 +1,8 @@
 //! Q1: the sending side.
 
-// What the answer uses.
-#[allow(unused_imports)]
+#[allow(unused_imports)] // what the answer uses
 use {
-    crate::node::{InFlight, Input, Link, Outgoing, SendError},
+    crate::link::{InFlight, Input, Link, Outgoing, SendError},
     crate::outage::outage,
     crate::wire::{MAX_PAYLOAD, WINDOW},
     std::collections::VecDeque,
@@ -14,8 +13,8 @@ use {
 ///
 /// - Takes the messages in order from `link.next(take_messages)`, which gives acknowledgements
 ///   too. A payload over [`MAX_PAYLOAD`] bytes is answered `Err(SendError::TooLarge)` when it is
-///   taken (at once if no message before it waits for room in the window): never sent, and it
-///   takes no number.
+///   taken: at once while the window has room; while it is full, in its turn at the latest
+///   (`link.next(false)` hands no message over). It is never sent, and it takes no number.
 /// - Numbers them from `link.first_seq`, one more for each message (wrapping), and sends each
 ///   (`link.send(seq, &data)`), keeping it as an [`InFlight`] with when it was last sent
 ///   (`sent_at`: Q3 counts from it) and when to resend it (`deadline`).

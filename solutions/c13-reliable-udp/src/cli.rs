@@ -8,7 +8,8 @@
 //! Two chats that name the proxy as their peer talk through it; the proxy loses a share of the
 //! datagrams, and the chats still get every line, once, in order.
 
-use crate::node::{Config, Node};
+use crate::link::Config;
+use crate::node::Node;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::net::SocketAddr;

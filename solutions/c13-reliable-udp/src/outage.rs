@@ -1,6 +1,6 @@
 //! Q3: never drop a message.
 
-use crate::node::{InFlight, Input, Link};
+use crate::link::{InFlight, Input, Link};
 use std::collections::VecDeque;
 use tokio::time::{Instant, sleep_until};
 

@@ -1,6 +1,6 @@
 //! Q1: the sending side.
 
-use crate::node::{InFlight, Input, Link, Outgoing, SendError};
+use crate::link::{InFlight, Input, Link, Outgoing, SendError};
 use crate::outage::outage;
 use crate::wire::{MAX_PAYLOAD, WINDOW};
 use std::collections::VecDeque;
@@ -10,8 +10,8 @@ use tokio::time::{Instant, sleep_until};
 ///
 /// - Takes the messages in order from `link.next(take_messages)`, which gives acknowledgements
 ///   too. A payload over [`MAX_PAYLOAD`] bytes is answered `Err(SendError::TooLarge)` when it is
-///   taken (at once if no message before it waits for room in the window): never sent, and it
-///   takes no number.
+///   taken: at once while the window has room; while it is full, in its turn at the latest
+///   (`link.next(false)` hands no message over). It is never sent, and it takes no number.
 /// - Numbers them from `link.first_seq`, one more for each message (wrapping), and sends each
 ///   (`link.send(seq, &data)`), keeping it as an [`InFlight`] with when it was last sent
 ///   (`sent_at`: Q3 counts from it) and when to resend it (`deadline`).

@@ -116,43 +116,66 @@ pub(crate) async fn too_large() -> Outcome {
             "send_message of 1,200 bytes (the limit, allowed): expected Ok(()) once acknowledged, got {other:?}"
         ),
     }
-    // A message too large behind one that waits: refused in its turn at the latest, and the one
-    // after it gets the next number.
+    // While the window is full (m0 alone, not acknowledged yet) messages wait in the queue: one too
+    // large right behind m0, and one behind m1, which waits for room too, are refused in their turn
+    // at the latest, and the messages after them get the next numbers.
     let net = Network::new(SEED, Faults::none());
     let a = Arc::new(node(&net, "A", config(FIRST))?);
     let b = Peer::new(&net, "B");
     let _m0 = spawn_send(&a, "m0", b.addr());
     let big = harness::tokio::spawn(a.send_message(vec![b'x'; 1500], b.addr()));
     let _m1 = spawn_send(&a, "m1", b.addr());
+    let bigger = harness::tokio::spawn(a.send_message(vec![b'x'; 1600], b.addr()));
+    let _m2 = spawn_send(&a, "m2", b.addr());
     sleep(secs(5.0)).await;
     b.ack(FIRST, a.local_addr()).await?;
     sleep(secs(1.0)).await;
-    let what = "m0 sent, then 1,500 bytes and m1 queued behind it; B acknowledges m0 at 5 s";
-    match big.is_finished() {
-        true => match big.await {
-            Ok(Err(SendError::TooLarge { len: 1500 })) => {}
+    let what = "m0 sent, then 1,500 bytes, m1, 1,600 bytes and m2 queued behind it (the window full: the first \
+                message goes alone); B acknowledges m0 at 5 s";
+    for (refused, len) in [(big, 1500), (bigger, 1600)] {
+        if !refused.is_finished() {
+            fail!("{what}: expected the {len} bytes refused by the time m0 was acknowledged, not by 6 s");
+        }
+        match refused.await {
+            Ok(Err(SendError::TooLarge { len: got })) if got == len => {}
             other => fail!(
-                "{what}: expected the 1,500 bytes refused with Err(TooLarge {{ len: 1500 }}), got {other:?}"
+                "{what}: expected the {len} bytes refused with Err(TooLarge {{ len: {len} }}), got {other:?}"
             ),
-        },
-        false => {
-            fail!("{what}: expected the 1,500 bytes refused by the time m0 was acknowledged, not by 6 s")
         }
     }
     let sent = sent_messages(&net, a.local_addr(), b.addr());
     let got: Vec<(u64, &str)> = sent.iter().map(|m| (m.seq, m.text.as_str())).collect();
-    if got != [(FIRST, "m0"), (FIRST + 1, "m1")] {
+    let expected = [(FIRST, "m0"), (FIRST + 1, "m1"), (FIRST + 2, "m2")];
+    if got != expected {
         fail!(
-            "{what}: expected B to get m0 (seq {FIRST}), then m1 as seq {} (the refused message takes no number, \
-             and the sender goes on), got {}; network seed {SEED}",
+            "{what}: expected B to get m0 (seq {FIRST}), then m1 as seq {} and m2 as seq {} (a refused message \
+             is never sent and takes no number, and the sender goes on), got {}; network seed {SEED}",
             FIRST + 1,
+            FIRST + 2,
             got.iter()
                 .map(|(seq, t)| format!("`{}` seq {seq}", t.chars().take(8).collect::<String>()))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
     }
-    Ok(())
+    // The window open, m1 and m2 in flight: one too large is refused at once.
+    let start = Instant::now();
+    match timeout(secs(5.0), a.send_message(vec![b'x'; 1201], b.addr())).await {
+        Ok(Err(SendError::TooLarge { len: 1201 })) if start.elapsed() == Duration::ZERO => Ok(()),
+        Ok(Err(SendError::TooLarge { len: 1201 })) => fail!(
+            "{what}, then 1,201 bytes queued at 6 s, m1 and m2 in flight (the window has room): expected \
+             Err(TooLarge {{ len: 1201 }}) at once, got it {} later",
+            show_time(start.elapsed())
+        ),
+        Ok(other) => fail!(
+            "{what}, then 1,201 bytes queued at 6 s, m1 and m2 in flight (the window has room): expected \
+             Err(SendError::TooLarge {{ len: 1201 }}), got {other:?}"
+        ),
+        Err(_) => fail!(
+            "{what}, then 1,201 bytes queued at 6 s, m1 and m2 in flight (the window has room): expected \
+             Err(SendError::TooLarge {{ len: 1201 }}) at once, got nothing within 5 s"
+        ),
+    }
 }
 
 /// The times of B's `W` datagrams of one message that B never acknowledges, up to `until`.

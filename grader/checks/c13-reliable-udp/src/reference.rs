@@ -2,7 +2,7 @@
 //! each check grades one question: a receiver to pair with the learner's sender (Q1), and the
 //! reference `sender` to run the learner's `outage` (Q3) without the learner's `sender` (Q1).
 
-use challenge::node::{InFlight, Input, Link, Outgoing, SendError};
+use challenge::link::{InFlight, Input, Link, Outgoing, SendError};
 use challenge::wire::{MAX_PAYLOAD, WINDOW};
 use harness::tokio::time::{Instant, sleep_until};
 use std::collections::{BTreeMap, VecDeque};

@@ -7,7 +7,7 @@
 //! plays no part in them; Q1's hand-over check runs the learner's `sender` and the reference one
 //! against the same script and compares.
 
-use challenge::node::{Link, LinkEnds, Outgoing};
+use challenge::link::{Link, LinkEnds, Outgoing};
 use challenge::wire::{self, Frame};
 use challenge::{Config, SendError};
 use harness::tokio::sync::{mpsc, oneshot};
@@ -88,6 +88,8 @@ pub(crate) struct Rig {
     /// How many of `events` `next_until` handed out.
     cursor: usize,
     task: JoinHandle<()>,
+    /// When the sender task ended (returned, or panicked: in a `todo!()` of `outage`, say).
+    ended: Option<Duration>,
 }
 
 impl Rig {
@@ -111,6 +113,7 @@ impl Rig {
             events: Vec::new(),
             cursor: 0,
             task,
+            ended: None,
         }
     }
 
@@ -203,6 +206,7 @@ impl Rig {
                 Some((text, result)) = self.done_rx.recv() => {
                     break Event::Done { at: self.now(), text, result };
                 }
+                _ = &mut self.task, if self.ended.is_none() => self.ended = Some(self.now()),
                 () = sleep_until(end) => return false,
             }
         };
@@ -260,6 +264,11 @@ impl Rig {
                 _ => None,
             })
             .collect()
+    }
+
+    /// When the sender task ended (returned or panicked), if it did while the rig watched.
+    pub(crate) fn ended(&self) -> Option<Duration> {
+        self.ended
     }
 
     /// How `text`'s future completed, and when.
