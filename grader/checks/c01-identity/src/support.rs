@@ -42,16 +42,29 @@ pub(crate) fn on(server: &Server) -> impl Fn(Failure) -> Failure + '_ {
     |failure| server.explain(failure)
 }
 
-/// The text of a Q1 reply, read loosely: what stands between `saying "` (or, failing that, the
-/// first `"`) and the last `"`. `None` when the reply has no quoted text at all.
+/// The text of a Q1 reply, read loosely: what follows `saying ` up to the line ending, without the
+/// quotes around it (`"…"`, or `'…'`) and whatever whitespace follows them; or, in a reply without
+/// `saying `, what stands between the first `"` and the last. `None` when there is neither.
 pub(crate) fn quoted_text(line: &[u8]) -> Option<&[u8]> {
-    let marker = b"saying \"";
-    let start = match line.windows(marker.len()).position(|w| w == marker) {
-        Some(at) => at + marker.len(),
-        None => line.iter().position(|&b| b == b'"')? + 1,
+    let line = without_line_ending(line);
+    let marker = b"saying ";
+    let Some(at) = line.windows(marker.len()).position(|w| w == marker) else {
+        let start = line.iter().position(|&b| b == b'"')? + 1;
+        let end = line.iter().rposition(|&b| b == b'"')?;
+        return (end >= start).then(|| &line[start..end]);
     };
-    let end = line.iter().rposition(|&b| b == b'"')?;
-    (end >= start).then(|| &line[start..end])
+    let said = &line[at + marker.len()..];
+    let closed = said.trim_ascii_end();
+    match closed {
+        [open, text @ .., close] if open == close && (*open == b'"' || *open == b'\'') => Some(text),
+        _ => Some(said),
+    }
+}
+
+/// Whether `reply` is a whole reply to a line `text` (through small buffers, say): it ends with a
+/// line ending, or, if it has none (`exact-reply`'s business), it quotes all of `text`.
+pub(crate) fn whole_reply(reply: &[u8], text: &[u8]) -> bool {
+    reply.ends_with(b"\n") || says(reply, text)
 }
 
 /// Whether a Q1 reply quotes `text`: its quoted text is `text`, whatever the rest of the reply.
