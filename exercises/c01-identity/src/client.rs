@@ -13,7 +13,8 @@ use tokio::io::{AsyncBufRead, AsyncWrite};
 /// Returns 0 at the end of the input. If connecting fails, writes `connection failed: <reason>` +
 /// `\n` to `errors` and returns 1; if the server closes without a reply, writes
 /// `connection lost: <reason>` + `\n` to `errors` (nothing to `output`) and returns 1. `<reason>`
-/// says what happened (the I/O error, or that the server closed without a reply). After a failure
+/// says what happened: the I/O error's text, or, when the server just closed, a sentence of your
+/// own (the reference says `the server closed the connection without a reply`). After a failure
 /// it stops: the rest of the input is not sent. A reply that the server ends by closing, without
 /// `\n`, is still a reply: its text is printed + `\n`. Input that cannot be read (not UTF-8, say)
 /// writes `could not read the input: <reason>` + `\n` to `errors` and returns 1.

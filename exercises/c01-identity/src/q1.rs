@@ -6,9 +6,9 @@ use tokio::net::TcpListener;
 /// Q1: accepts connections on `listener` forever. Each connection gets a task of its own, which:
 ///
 /// - reads one line: up to `\n` (ended by `\r\n` or a bare `\n`), or what came before the client
-///   half-closed (nothing at all is an empty line), at most 64 KiB: 65,536 bytes read, the `\n` counted (a longer line is cut there
-///   and answered at once, even if the client goes on sending: memory per connection stays
-///   bounded);
+///   half-closed (nothing at all is an empty line), at most 64 KiB: 65,536 bytes read, the `\n`
+///   counted (a longer line is cut after its first 65,536 bytes and answered at once, even if the
+///   client goes on sending: memory per connection stays bounded);
 /// - decodes it lossily, as `String::from_utf8_lossy` does (each invalid UTF-8 sequence becomes
 ///   one `�`: it is no reason to fail), and trims surrounding whitespace;
 /// - replies `You are from <ip> on port <port>, saying "<text>"` + `\r\n`, with the client's own

@@ -4,7 +4,8 @@ use std::io;
 use tokio::net::TcpListener;
 
 /// Q3: runs the server ([`crate::server::serve`]) on `listener` and the client
-/// ([`crate::client::run`]) against the address `listener` is bound to, sends `message`, then
+/// ([`crate::client::run`]) against the address `listener` is bound to (loopback on the same port,
+/// `127.0.0.1` or `::1`, when that is the unspecified `0.0.0.0` or `::`), sends `message`, then
 /// shuts the server down and waits for `serve` to return. Returns the client's result.
 ///
 /// The binary's `both` mode calls it: `cargo run -p c10-echo --bin echo -- both --port 0`.

@@ -21,9 +21,13 @@ enum Trouble {
 /// too), connects to `addr`, sends the line + `\r\n`, reads the reply line and writes its text
 /// (without `\r\n`) + `\n` to `output`, flushed. Returns 0 at the end of the input.
 ///
-/// If connecting fails, writes `connection failed: <reason>` to `errors` and returns 1; if the
-/// server closes without replying, writes `connection lost: <reason>` and returns 1. Either way
-/// it stops there: the rest of the input is not sent.
+/// If connecting fails, writes `connection failed: <reason>` + `\n` to `errors` and returns 1; if
+/// the server closes without replying, writes `connection lost: <reason>` + `\n` and returns 1.
+/// `<reason>` is the I/O error's text, or, when the server just closed,
+/// `the server closed the connection without a reply`. Either way it stops there: the rest of the
+/// input is not sent. A reply that the server ends by closing, without `\n`, is still a reply:
+/// its text is printed + `\n`. Input that cannot be read (not UTF-8, say) writes
+/// `could not read the input: <reason>` + `\n` to `errors` and returns 1.
 pub async fn run<I, O, E>(addr: &str, input: I, mut output: O, mut errors: E) -> i32
 where
     I: AsyncBufRead + Unpin,

@@ -15,10 +15,10 @@ pub(crate) const MAX_LINE: u64 = 64 * 1024;
 const DRAIN_LIMIT: Duration = Duration::from_secs(1);
 
 /// Q1: accepts connections on `listener` forever. Each connection gets a task of its own, which
-/// reads one line (up to `\n`, or what came before the client half-closed, at most 64 KiB with the
-/// `\n`), decodes it lossily, trims it, replies `You are from <ip> on port <port>, saying
-/// "<text>"` + `\r\n` and closes the connection gracefully. A failed `accept` is logged and does
-/// not end the server.
+/// reads one line (up to `\n`, or what came before the client half-closed; at most 64 KiB: 65,536
+/// bytes read, the `\n` counted, a longer line cut after its first 65,536 bytes), decodes it
+/// lossily, trims it, replies `You are from <ip> on port <port>, saying "<text>"` + `\r\n` and
+/// closes the connection gracefully. A failed `accept` is logged and does not end the server.
 pub async fn serve(listener: TcpListener) -> io::Result<()> {
     loop {
         let (stream, peer) = accept(&listener).await;

@@ -94,9 +94,10 @@ fn blocking_get(url: &str) -> Result<Response, FetchError> {
 
 /// Given (async): the same request as [`request_url`], as a future that waits without blocking.
 ///
-/// The future owns what it needs (`'static`), so it can outlive `url` and be chained, stored or
-/// spawned.
-pub fn request_url_async(url: &str) -> impl Future<Output = Result<Response, FetchError>> + Send + 'static {
+/// The future owns what it needs (a copy of `url`), so it can outlive `url` and be chained, stored
+/// or spawned: `use<>` says that it borrows nothing (without it, edition 2024 counts the returned
+/// future as borrowing `url`, and a closure that makes the URL cannot return the future).
+pub fn request_url_async(url: &str) -> impl Future<Output = Result<Response, FetchError>> + Send + use<> {
     let url = url.to_owned();
     async move {
         let response = reqwest::get(&url).await?;
@@ -227,6 +228,16 @@ mod tests {
         0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f,
         0x3000,
     ];
+
+    /// The future of `request_url_async` borrows nothing: a closure can make the URL, ask for it
+    /// and return the future, which outlives the URL (E0515 without `use<>`).
+    #[test]
+    fn request_future_outlives_url() {
+        let fetch = |n: u16| request_url_async(&format!("http://127.0.0.1:9/{n}"));
+        let future = fetch(1);
+        // Never polled: nothing is sent.
+        drop(future);
+    }
 
     fn page(content_type: Option<&str>, body: &[u8]) -> Response {
         Response {

@@ -154,6 +154,42 @@ pub(crate) fn port_in(line: &str, text: &str) -> Option<u16> {
     port.parse().ok()
 }
 
+/// Whether a line of client output holds a reply `You are from 127.0.0.1 on port P, saying "text"`
+/// somewhere, whatever comes before or after it.
+pub(crate) fn holds_reply(line: &str, text: &str) -> bool {
+    let prefix = "You are from 127.0.0.1 on port ";
+    let said = format!(", saying \"{text}\"");
+    line.match_indices(prefix).any(|(at, _)| {
+        let rest = &line[at + prefix.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest[digits..].starts_with(&said)
+    })
+}
+
+/// Where the client's output first goes wrong, for a message: the first of its lines that is not
+/// the reply's text + `\n`, against what it should be (from where they differ: a reply of 20,000
+/// `x` with a stray byte at its end reads as that byte). Empty when no line names its port.
+fn first_wrong_line(lines: &[&str], texts: &[&str]) -> String {
+    let prefix = "You are from 127.0.0.1 on port ";
+    for (i, (line, text)) in lines.iter().zip(texts).enumerate() {
+        if line.strip_suffix('\n').and_then(|l| port_in(l, text)).is_some() {
+            continue;
+        }
+        let Some(at) = line.find(prefix) else {
+            return String::new();
+        };
+        let rest = &line[at + prefix.len()..];
+        let port = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
+        let expected = format!("{prefix}{port}, saying \"{text}\"\n");
+        return format!(
+            "; its line {}: {}",
+            i + 1,
+            harness::bytes_differ(expected.as_bytes(), line.as_bytes())
+        );
+    }
+    String::new()
+}
+
 /// A long string for messages, cut after 300 characters.
 fn shown(s: &str) -> String {
     let s = format!("{s:?}");
@@ -275,8 +311,9 @@ pub(crate) async fn client_transcript() -> Outcome {
             )
         };
         fail!(
-            "for the input b\"first\\n<20,000 x>\\n\\nsecond\": {shape}; got {}{unflushed}",
-            shown(&run.output)
+            "for the input b\"first\\n<20,000 x>\\n\\nsecond\": {shape}; got {}{unflushed}{}",
+            shown(&run.output),
+            first_wrong_line(&lines, &texts)
         );
     };
     let mut distinct = ports.clone();

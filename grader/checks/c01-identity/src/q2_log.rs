@@ -36,7 +36,7 @@ pub(crate) async fn exact_json() -> Outcome {
             (Silent::Client(client), "127.0.0.1", port)
         }
     };
-    let (mut requester, line) = ask(&server, b"show log\r\n").await?;
+    let (mut requester, line) = ask_log(&server, b"show log\r\n").await?;
     let silent = format!("{{\"ip\":\"{silent_ip}\",\"port\":{silent_port}}}");
     let asker = format!(
         "{{\"ip\":\"127.0.0.1\",\"port\":{}}}",
@@ -114,7 +114,7 @@ const NOT_SHOW_LOG: [&str; 4] = ["SHOW LOG", "show logs", "show log please", "sh
 pub(crate) async fn trim_and_case() -> Outcome {
     let server = Server::start(q2::serve).await?;
     for request in TRIMMED {
-        let (client, line) = ask(&server, request).await?;
+        let (client, line) = ask_log(&server, request).await?;
         let me = client.local_addr().port();
         let what = format!(
             "for {} (`show log` with whitespace around it)",
@@ -142,7 +142,7 @@ pub(crate) async fn trim_and_case() -> Outcome {
         }
     }
     for text in NOT_SHOW_LOG {
-        let (_, line) = ask(&server, format!("{text}\r\n").as_bytes())
+        let (_, line) = ask_log(&server, format!("{text}\r\n").as_bytes())
             .await
             .map_err(|f| context(&format!("`{text}` should get Q1's reply"), f))?;
         if parse_log(&line).is_ok() {

@@ -101,7 +101,7 @@ async fn as_it_stands() -> Outcome {
     let (later, _) = ask(&server, b"hello\r\n").await?;
     let later = later.local_addr().port();
     requester.send(b"show log\r\n").await.map_err(on(&server))?;
-    let line = read_reply(&mut requester).await.map_err(on(&server))?;
+    let line = read_log_reply(&mut requester).await.map_err(on(&server))?;
     let got = ports(&parse_log(&line)?);
     if got != [me, later] {
         fail!(

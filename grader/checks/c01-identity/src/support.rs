@@ -4,7 +4,10 @@
 //! Each check judges its own sentence. The exact bytes of a Q1 reply are `exact-reply`'s business:
 //! a check of *serving* accepts any reply ([`read_reply`]), a check of the text compares the text
 //! between the quotes ([`quoted_text`]), a check of the port looks for the port's number
-//! ([`numbers_in`]). So one slip in the reply's format costs one check, not ten.
+//! ([`numbers_in`]), a check of a whole reply asks that its text came whole ([`whole_reply`]). The
+//! exact bytes of a `show log` reply are `exact-json`'s: the other checks read the log as JSON,
+//! however it is laid out ([`read_log_reply`], [`parse_log`]). So one slip in a reply's format
+//! costs one check, not ten.
 
 use harness::serde_json::{self, Value};
 use harness::tcp::{Client, Connect, STEP_LIMIT, Server};
@@ -42,16 +45,29 @@ pub(crate) fn on(server: &Server) -> impl Fn(Failure) -> Failure + '_ {
     |failure| server.explain(failure)
 }
 
-/// The text of a Q1 reply, read loosely: what stands between `saying "` (or, failing that, the
-/// first `"`) and the last `"`. `None` when the reply has no quoted text at all.
+/// The text of a Q1 reply, read loosely: what follows `saying ` up to the line ending, without the
+/// quotes around it (`"…"`, or `'…'`) and whatever whitespace follows them; or, in a reply without
+/// `saying `, what stands between the first `"` and the last. `None` when there is neither.
 pub(crate) fn quoted_text(line: &[u8]) -> Option<&[u8]> {
-    let marker = b"saying \"";
-    let start = match line.windows(marker.len()).position(|w| w == marker) {
-        Some(at) => at + marker.len(),
-        None => line.iter().position(|&b| b == b'"')? + 1,
+    let line = without_line_ending(line);
+    let marker = b"saying ";
+    let Some(at) = line.windows(marker.len()).position(|w| w == marker) else {
+        let start = line.iter().position(|&b| b == b'"')? + 1;
+        let end = line.iter().rposition(|&b| b == b'"')?;
+        return (end >= start).then(|| &line[start..end]);
     };
-    let end = line.iter().rposition(|&b| b == b'"')?;
-    (end >= start).then(|| &line[start..end])
+    let said = &line[at + marker.len()..];
+    let closed = said.trim_ascii_end();
+    match closed {
+        [open, text @ .., close] if open == close && (*open == b'"' || *open == b'\'') => Some(text),
+        _ => Some(said),
+    }
+}
+
+/// Whether `reply` is a whole reply to a line `text` (through small buffers, say): it ends with a
+/// line ending, or, if it has none (`exact-reply`'s business), it quotes all of `text`.
+pub(crate) fn whole_reply(reply: &[u8], text: &[u8]) -> bool {
+    reply.ends_with(b"\n") || says(reply, text)
 }
 
 /// Whether a Q1 reply quotes `text`: its quoted text is `text`, whatever the rest of the reply.
@@ -124,12 +140,13 @@ pub(crate) async fn expect_text(server: &Server, request: &[u8], text: &str, wha
 }
 
 /// Parses a `show log` reply into `(ip, port)` pairs, failing with a sentence when it is not the
-/// expected JSON array of `{"ip": "…", "port": …}` objects. The line ending is `exact-json`'s
-/// business: any (or none) is accepted here.
+/// expected JSON array of `{"ip": "…", "port": …}` objects. Its layout is `exact-json`'s business:
+/// any line ending (or none), whitespace, the keys in any order, a port written as a string of
+/// digits are accepted here.
 pub(crate) fn parse_log(reply: &[u8]) -> Outcome<Vec<(String, u16)>> {
     let not_a_log = |why: String| {
         fail(format!(
-            "the reply to `show log` should be a JSON array of {{\"ip\":…,\"port\":…}} objects on one line, \
+            "the reply to `show log` should be a JSON array of {{\"ip\":…,\"port\":…}} objects, \
              but {why}; got {}",
             show_bytes(reply)
         ))
@@ -146,7 +163,7 @@ pub(crate) fn parse_log(reply: &[u8]) -> Outcome<Vec<(String, u16)>> {
         let ip = entry.get("ip").and_then(Value::as_str);
         let port = entry
             .get("port")
-            .and_then(Value::as_u64)
+            .and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok()))
             .and_then(|p| u16::try_from(p).ok());
         match (ip, port) {
             (Some(ip), Some(port)) => log.push((ip.to_string(), port)),
@@ -161,10 +178,35 @@ pub(crate) fn parse_log(reply: &[u8]) -> Outcome<Vec<(String, u16)>> {
     Ok(log)
 }
 
+/// Reads a reply that may be the log: one line (see [`read_reply`]), or, when that line only begins
+/// a JSON array (`[` then a line ending: a log laid out over several lines, `exact-json`'s
+/// business), everything up to the server's EOF.
+pub(crate) async fn read_log_reply(client: &mut Client) -> Outcome<Vec<u8>> {
+    let mut reply = read_reply(client).await?;
+    let begins_array = reply.trim_ascii_start().starts_with(b"[");
+    let parses = serde_json::from_slice::<Value>(without_line_ending(&reply)).is_ok();
+    if begins_array && !parses && reply.ends_with(b"\n") {
+        let rest = real_limit(STEP_LIMIT + Duration::from_millis(500), client.read_to_end()).await;
+        if let Some(Ok(rest)) = rest {
+            reply.extend_from_slice(&rest);
+        }
+    }
+    Ok(reply)
+}
+
+/// Connects, sends `request` and reads one reply that may be the log ([`read_log_reply`]). Returns
+/// the client (still connected) and the reply.
+pub(crate) async fn ask_log(server: &Server, request: &[u8]) -> Outcome<(Client, Vec<u8>)> {
+    let mut client = server.connect().await?;
+    client.send(request).await.map_err(on(server))?;
+    let reply = read_log_reply(&mut client).await.map_err(on(server))?;
+    Ok((client, reply))
+}
+
 /// Sends `show log` on a new connection; returns the requester's port and the parsed log.
 pub(crate) async fn show_log(server: &Server) -> Outcome<(u16, Vec<(String, u16)>)> {
-    let (client, line) = ask(server, b"show log\r\n").await?;
-    Ok((client.local_addr().port(), parse_log(&line)?))
+    let (client, reply) = ask_log(server, b"show log\r\n").await?;
+    Ok((client.local_addr().port(), parse_log(&reply)?))
 }
 
 pub(crate) fn ports(log: &[(String, u16)]) -> Vec<u16> {

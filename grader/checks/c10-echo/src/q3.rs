@@ -30,6 +30,8 @@ const DEFAULT_MESSAGE: &str = "Hello, Server!";
 const LIMIT: Duration = Duration::from_secs(3);
 
 /// The reference's `both` (solutions/c10-echo/src/both.rs), with the learner's `serve` and `run`.
+/// Its listener is always on 127.0.0.1 here, so the reference's loopback for an unspecified
+/// address (`0.0.0.0`, `::`) has nothing to do.
 async fn reference_both(listener: TcpListener, message: String) -> io::Result<Vec<u8>> {
     let addr = listener.local_addr()?;
     let (client_done, shutdown) = oneshot::channel::<()>();
