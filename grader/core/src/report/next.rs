@@ -76,94 +76,86 @@ pub fn next_step<'a>(report: &'a Report, upcoming: Option<&'a Upcoming>) -> Next
 
 const BOLD: Style = Style::new().bold();
 
-/// The step as the table's last lines (ANSI styles embedded, as in the rest of the table).
+/// The step as the table's last lines (ANSI styles embedded, as in the rest of the table): a
+/// heading, then numbered steps.
 pub fn render_next(step: &NextStep<'_>) -> String {
-    let mut out = String::new();
-    let test = |dir: &str| format!("`cargo test -p {dir}`");
-    match step {
+    let (heading, steps) = match step {
         NextStep::Start {
             challenge,
             question,
             at,
         } => {
             let dir = dir_of(challenge);
-            let _ = writeln!(
-                out,
-                "{BOLD}Next:{BOLD:#} {} {} \"{}\"",
-                challenge.id, question.id, question.title
-            );
-            let _ = writeln!(out, "  1. read exercises/{dir}/README.md");
-            let _ = match at {
-                Some(place) => writeln!(out, "  2. fill in the `todo!()` at {place}"),
-                None => writeln!(out, "  2. fill in its `todo!()`s in exercises/{dir}/src/"),
-            };
-            let _ = writeln!(
-                out,
-                "  3. check it with {}; stuck? `cargo run -p grader -- hint {} {}`",
-                test(&dir),
-                challenge.id,
-                question.id
-            );
+            let [read, fill] = start_steps(&dir, *at);
+            (
+                format!("{} {} \"{}\"", challenge.id, question.id, question.title),
+                vec![read, fill, check_step(&dir, Some((&challenge.id, &question.id)))],
+            )
         }
         NextStep::Fix {
             challenge,
             question,
             check,
-        } => {
-            let dir = dir_of(challenge);
-            let _ = writeln!(
-                out,
-                "{BOLD}Next:{BOLD:#} {} {} \"{}\"",
-                challenge.id, question.id, question.title
-            );
-            let _ = writeln!(
-                out,
-                "  1. make \"{}\" pass ({}: its message says what was expected and what came)",
-                check.name, check.status
-            );
-            let _ = writeln!(
-                out,
-                "  2. check it with {}; stuck? `cargo run -p grader -- hint {} {}`",
-                test(&dir),
-                challenge.id,
-                question.id
-            );
-        }
+        } => (
+            format!("{} {} \"{}\"", challenge.id, question.id, question.title),
+            vec![
+                format!(
+                    "make \"{}\" pass ({}: its message says what was expected and what came)",
+                    check.name, check.status
+                ),
+                check_step(&dir_of(challenge), Some((&challenge.id, &question.id))),
+            ],
+        ),
         NextStep::Compile { challenge } => {
             let dir = dir_of(challenge);
-            let _ = writeln!(
-                out,
-                "{BOLD}Next:{BOLD:#} {} {} does not compile",
-                challenge.id, challenge.slug
-            );
-            let _ = writeln!(
-                out,
-                "  1. fix the first error above (`cargo build -p {dir}` shows them all, in colour)"
-            );
-            let _ = writeln!(out, "  2. check it with {}", test(&dir));
+            (
+                format!("{} {} does not compile", challenge.id, challenge.slug),
+                vec![
+                    format!("fix the first error above (`cargo build -p {dir}` shows them all, in colour)"),
+                    check_step(&dir, None),
+                ],
+            )
         }
         NextStep::Move(upcoming) => {
-            let _ = writeln!(
-                out,
-                "{BOLD}Next:{BOLD:#} {} \"{}\" (every check above passes)",
-                upcoming.id, upcoming.title
-            );
-            let _ = writeln!(out, "  1. read exercises/{}/README.md", upcoming.dir);
-            let _ = match &upcoming.start {
-                Some(place) => writeln!(out, "  2. fill in the `todo!()` at {place}"),
-                None => writeln!(
-                    out,
-                    "  2. fill in its `todo!()`s in exercises/{}/src/",
-                    upcoming.dir
+            let [read, fill] = start_steps(&upcoming.dir, upcoming.start.as_deref());
+            (
+                format!(
+                    "{} \"{}\" (every check above passes)",
+                    upcoming.id, upcoming.title
                 ),
-            };
-            let _ = writeln!(out, "  3. check it with {}", test(&upcoming.dir));
+                vec![read, fill, check_step(&upcoming.dir, None)],
+            )
         }
-        NextStep::Done => {
-            let _ = writeln!(out, "{BOLD}Every check passes.{BOLD:#} Well done.");
-        }
+        NextStep::Done => return format!("{BOLD}Every check passes.{BOLD:#} Well done.\n"),
+    };
+    let mut out = format!("{BOLD}Next:{BOLD:#} {heading}\n");
+    for (n, step) in steps.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {step}", n + 1);
     }
     out
+}
+
+/// Reading the challenge's README, then filling in the `todo!()` where it starts.
+fn start_steps(dir: &str, at: Option<&str>) -> [String; 2] {
+    [
+        format!("read exercises/{dir}/README.md"),
+        match at {
+            Some(place) => format!("fill in the `todo!()` at {place}"),
+            None => format!("fill in its `todo!()`s in exercises/{dir}/src/"),
+        },
+    ]
+}
+
+/// Checking it, and where a hint is.
+fn check_step(dir: &str, hint: Option<(&str, &str)>) -> String {
+    match hint {
+        Some((id, question)) => {
+            format!(
+                "check it with `cargo test -p {dir}`; stuck? `cargo run -p grader -- hint {id} {question}`"
+            )
+        }
+        None => format!("check it with `cargo test -p {dir}`"),
+    }
 }
 
 /// The crate folder of a challenge, e.g. `c01-identity`.
