@@ -3,16 +3,29 @@
 
 use std::path::{Path, PathBuf};
 
-/// The kit's root folder: the workspace this grader was built in, or `TOKIO_CHALLENGES_KIT` (the
-/// kit's tests point it at a scratch copy of the kit).
+/// The kit the grader is run in: `TOKIO_CHALLENGES_KIT` when set (the kit's tests point it at a
+/// scratch copy); else the nearest folder at or above the working directory that holds a kit, as
+/// cargo finds its workspace (two clones sharing one target folder share one grader binary, and
+/// each must grade, reset and package itself); else the kit this grader was built in.
 pub fn kit_root() -> PathBuf {
     if let Some(kit) = std::env::var_os("TOKIO_CHALLENGES_KIT") {
         return PathBuf::from(kit);
+    }
+    if let Some(kit) = std::env::current_dir().ok().as_deref().and_then(kit_around) {
+        return kit;
     }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the grader lives in <kit>/grader")
         .to_path_buf()
+}
+
+/// The nearest folder at or above `dir` with a `Cargo.toml` and the challenges' plans
+/// (`grader/checks/`).
+fn kit_around(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join("Cargo.toml").is_file() && d.join("grader").join("checks").is_dir())
+        .map(Path::to_path_buf)
 }
 
 /// Cargo's target folder: the kit's `target/` (or `CARGO_TARGET_DIR`). The grader builds its
@@ -132,4 +145,26 @@ fn stable_hash(path: &Path) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325, |h, &b| {
             (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kit_is_found_above_the_working_directory() {
+        let temp = tempfile::tempdir().unwrap();
+        let kit = temp.path().join("kit");
+        std::fs::create_dir_all(kit.join("grader/checks/c01-identity")).unwrap();
+        std::fs::create_dir_all(kit.join("exercises/c01-identity/src")).unwrap();
+        std::fs::write(kit.join("Cargo.toml"), "[workspace]\n").unwrap();
+        // A crate's own Cargo.toml on the way up is not a kit.
+        std::fs::write(kit.join("exercises/c01-identity/Cargo.toml"), "[package]\n").unwrap();
+        assert_eq!(
+            kit_around(&kit.join("exercises/c01-identity/src")),
+            Some(kit.clone())
+        );
+        assert_eq!(kit_around(&kit), Some(kit.clone()));
+        assert_eq!(kit_around(temp.path()), None);
+    }
 }

@@ -487,3 +487,44 @@ fn watch_regrades_the_challenge_saved_and_survives_a_half_written_file() {
     );
     watch.quit();
 }
+
+#[test]
+fn the_grader_works_on_the_kit_it_is_run_in_not_the_one_it_was_built_in() {
+    // A second kit (as a second clone sharing this one's target folder would be): the grader
+    // built here, run from inside it, lists and resets its challenges, not this kit's.
+    let other = scratch_kit(&["c04-heartbeat"]);
+    std::fs::write(other.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    let inside = other.path().join("exercises/c04-heartbeat/src");
+    let run = |args: &[&str]| {
+        let output = Command::new(grader_bin())
+            .args(args)
+            .current_dir(&inside)
+            .env_remove("TOKIO_CHALLENGES_KIT")
+            .env("TOKIO_CHALLENGES_STATE_DIR", other.path().join("state"))
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, listed) = run(&["list"]);
+    assert_eq!(code, Some(0), "{listed}");
+    assert!(
+        listed.starts_with("c04 heartbeat") && !listed.contains("c01"),
+        "{listed}"
+    );
+    std::fs::write(inside.join("lib.rs"), "// mine\n").unwrap();
+    let (code, said) = run(&["reset", "c04", "--yes"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        other.path().join(".tokio-challenges/backups").is_dir(),
+        "the backup is in the kit run in: {said}"
+    );
+    let stub = git(other.path(), &["show", "HEAD:exercises/c04-heartbeat/src/lib.rs"]);
+    assert_eq!(
+        std::fs::read_to_string(inside.join("lib.rs")).unwrap(),
+        stub,
+        "the stub back in the other kit"
+    );
+}
