@@ -199,9 +199,9 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 30)]
         count: usize,
     },
-    /// Rewrite every challenge's record of its stub as shipped (grader/checks/*/shipped-stub.txt)
-    /// from exercises/.
-    Stubs,
+    /// Write every fact derived from the plans: the READMEs' point lines and the root table, the
+    /// stubs' records, the GitHub Classroom workflow.
+    Sync,
     /// Mutation testing (cargo-mutants) of the reference answers, with each challenge's checks as
     /// the test: every mutant the checks let through needs a check or an explanation.
     Mutants {

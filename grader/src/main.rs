@@ -337,10 +337,14 @@ fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8, String> {
             };
             dev::wrong::run(kit, &plans, &options)
         }
-        DevCommand::Stubs => {
-            for plan in grader_core::plan::discover(kit)? {
-                let path = stubs::write_record(kit, &plan)?;
-                println!("wrote {}", path.strip_prefix(kit).unwrap_or(&path).display());
+        DevCommand::Sync => {
+            let plans = grader_core::plan::discover(kit)?;
+            let written = dev::sync::sync(kit, &plans)?;
+            for file in &written {
+                println!("wrote {}", file.strip_prefix(kit).unwrap_or(file).display());
+            }
+            if written.is_empty() {
+                println!("dev sync: every derived fact was up to date");
             }
             Ok(0)
         }

@@ -9,7 +9,7 @@
 //! repeats a challenge's name or points.
 
 mod class_kit;
-mod github;
+pub mod github;
 mod gradescope;
 
 use crate::cli::Engine;

@@ -4,7 +4,7 @@
 //! challenge keeps `grader/checks/<dir>/shipped-stub.txt`: one line per file of the stub, its git
 //! blob id and its path. The blob id is what `git hash-object` prints (SHA-1 over
 //! `blob <len>\0<bytes>`), so the same line names the file's content on disk *and* the object in the
-//! kit's git history that `grader reset` restores it from. `grader dev stubs` writes the records,
+//! kit's git history that `grader reset` restores it from. `grader dev sync` writes the records,
 //! `grader dev check` holds `exercises/` to them.
 //!
 //! What counts as the crate folder's files, everywhere in the grader: every file under it except
@@ -136,12 +136,12 @@ pub fn shipped(kit: &Path, plan: &ChallengePlan) -> Result<BTreeMap<String, Stri
     let shown = path.strip_prefix(kit).unwrap_or(&path).display().to_string();
     let text = std::fs::read_to_string(&path).map_err(|e| {
         format!(
-            "cannot read {shown} ({e}): the record of exercises/{}/ as shipped; the kit's authors write it with `cargo run -p grader -- dev stubs`",
+            "cannot read {shown} ({e}): the record of exercises/{}/ as shipped; the kit's authors write it with `cargo run -p grader -- dev sync`",
             plan.dir
         )
     })?;
     parse_record(&text)
-        .map_err(|e| format!("{shown}: {e}; `cargo run -p grader -- dev stubs` writes it again"))
+        .map_err(|e| format!("{shown}: {e}; `cargo run -p grader -- dev sync` writes it again"))
 }
 
 /// True when `dir` holds exactly the shipped stub (same files, same bytes).
@@ -165,7 +165,7 @@ pub fn content_key(dir: &Path) -> Result<String, String> {
 /// The record's text for `plan` with these digests.
 pub fn render_record(plan: &ChallengePlan, digests: &BTreeMap<String, String>) -> String {
     let mut out = format!(
-        "# exercises/{}/ as shipped: git blob id and path of each file. Written by `grader dev stubs`; read by `grader reset`.\n",
+        "# exercises/{}/ as shipped: git blob id and path of each file. Written by `grader dev sync`; read by `grader reset`.\n",
         plan.dir
     );
     for (path, id) in digests {

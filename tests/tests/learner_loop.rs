@@ -141,7 +141,7 @@ fn each_record_lists_its_stub_as_git_does() {
         )
         .unwrap_or_else(|e| {
             panic!(
-                "{}: no record ({e}): run `cargo run -p grader -- dev stubs`",
+                "{}: no record ({e}): run `cargo run -p grader -- dev sync`",
                 plan.id
             )
         });
@@ -303,7 +303,7 @@ fn swap_puts_the_solution_in_as_the_exercise_crate_and_brings_mine_back() {
 }
 
 #[test]
-fn dev_check_holds_each_stub_to_its_record_and_dev_stubs_rewrites_it() {
+fn dev_check_finds_derived_facts_out_of_date_and_dev_sync_writes_them() {
     let temp = tempfile::Builder::new().prefix("kit-").tempdir().unwrap();
     let kit = kit_root();
     for dir in ["exercises", "solutions", "grader/checks", "tests/wrong", "docs"] {
@@ -313,11 +313,21 @@ fn dev_check_holds_each_stub_to_its_record_and_dev_stubs_rewrites_it() {
     let lib = temp.path().join("exercises/c04-heartbeat/src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
     std::fs::write(&lib, format!("{text}// a comment added by an author\n")).unwrap();
+    // A plan's points changed by hand: the README's lines and the root table follow on `dev sync`.
+    let plan = temp.path().join("grader/checks/c04-heartbeat/challenge.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let first_points = text.find("points = ").expect("a check with points") + "points = ".len();
+    let mut text = text;
+    text.replace_range(first_points..first_points + 1, "7");
+    std::fs::write(&plan, text).unwrap();
     let (code, _, err) = run_on(temp.path(), &["dev", "check"]);
     assert_eq!(code, 1, "{err}");
     let expected = "exercises/c04-heartbeat/ differs from grader/checks/c04-heartbeat/shipped-stub.txt: src/lib.rs (changed)";
-    assert!(err.contains(expected) && err.contains("dev stubs"), "{err}");
-    let (code, out, err) = run_on(temp.path(), &["dev", "stubs"]);
+    assert!(err.contains(expected) && err.contains("dev sync"), "{err}");
+    for said in ["exercises/c04-heartbeat/README.md: says `The checks (12 points)`", "README.md: the row of c04 says \"12\" points"] {
+        assert!(err.contains(said), "`{said}` in:\n{err}");
+    }
+    let (code, out, err) = run_on(temp.path(), &["dev", "sync"]);
     assert_eq!(code, 0, "{out}{err}");
     let (code, _, err) = run_on(temp.path(), &["dev", "check"]);
     assert_eq!(code, 0, "{err}");

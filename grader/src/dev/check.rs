@@ -261,7 +261,7 @@ fn check_readme(kit: &Path, plan: &ChallengePlan, readme: &Path, problems: &mut 
             "{here}: states no total: write `The checks ({total} points)` where it describes the checks"
         )),
         Some(n) if n != total => problems.push(format!(
-            "{here}: says `The checks ({n} points)`, but challenge.toml's checks add up to {total}"
+            "{here}: says `The checks ({n} points)`, but challenge.toml's checks add up to {total}: run `cargo run -p grader -- dev sync`"
         )),
         Some(_) => {}
     }
@@ -271,7 +271,7 @@ fn check_readme(kit: &Path, plan: &ChallengePlan, readme: &Path, problems: &mut 
         for said in scan::numbers_after(&text, &format!("{label} ("), " points)") {
             if said != want {
                 problems.push(format!(
-                    "{here}: says `{label} ({said} points)`, but {} {}'s checks add up to {want}",
+                    "{here}: says `{label} ({said} points)`, but {} {}'s checks add up to {want}: run `cargo run -p grader -- dev sync`",
                     plan.id, q.id
                 ));
             }
@@ -381,7 +381,7 @@ fn check_root_readme(kit: &Path, plans: &[ChallengePlan], problems: &mut Vec<Str
             .trim();
         if last.parse::<u32>().ok() != Some(plan.max_score()) {
             problems.push(format!(
-                "README.md: the row of {} says {last:?} points; challenge.toml's checks add up to {}",
+                "README.md: the row of {} says {last:?} points; challenge.toml's checks add up to {}: run `cargo run -p grader -- dev sync`",
                 plan.id,
                 plan.max_score()
             ));

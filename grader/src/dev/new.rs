@@ -1,7 +1,7 @@
 //! `grader dev new cNN-slug "Title"`: scaffolds the five places of a challenge so that `dev check`
 //! accepts it and its stub grades as `todo` at once. CONTRIBUTING.md walks through what to change
 //! next: every place the scaffold writes `TODO(author)`. It also records the stub as shipped
-//! (`grader/checks/<dir>/shipped-stub.txt`); `dev stubs` records it again after the stub changes.
+//! (`grader/checks/<dir>/shipped-stub.txt`); `dev sync` records it again after the stub changes.
 
 use std::path::{Path, PathBuf};
 

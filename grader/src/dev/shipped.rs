@@ -20,7 +20,7 @@ pub fn check(kit: &Path, plan: &ChallengePlan, exercise: &Path, problems: &mut V
             let differ = stubs::differences(&shipped, &actual);
             if !differ.is_empty() {
                 problems.push(format!(
-                    "exercises/{}/ differs from {record}: {}; when the change is meant, record it with `cargo run -p grader -- dev stubs`",
+                    "exercises/{}/ differs from {record}: {}; when the change is meant, record it with `cargo run -p grader -- dev sync`",
                     plan.dir,
                     differ.join(", ")
                 ));
