@@ -191,7 +191,7 @@ fn write_workspace(
             crate_dir = member.crate_dir.display().to_string(),
         );
         write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
-        let main = format!("fn main() {{\n    harness::runner::main(checks_{id}::suite())\n}}\n");
+        let main = format!("fn main() {{\n    harness::process::runner_main(checks_{id}::suite())\n}}\n");
         write_if_changed(&dir.join("main.rs"), &main)?;
     }
     Ok(())

@@ -324,7 +324,10 @@ fn dev_check_finds_derived_facts_out_of_date_and_dev_sync_writes_them() {
     assert_eq!(code, 1, "{err}");
     let expected = "exercises/c04-heartbeat/ differs from grader/checks/c04-heartbeat/shipped-stub.txt: src/lib.rs (changed)";
     assert!(err.contains(expected) && err.contains("dev sync"), "{err}");
-    for said in ["exercises/c04-heartbeat/README.md: says `The checks (12 points)`", "README.md: the row of c04 says \"12\" points"] {
+    for said in [
+        "exercises/c04-heartbeat/README.md: says `The checks (12 points)`",
+        "README.md: the row of c04 says \"12\" points",
+    ] {
         assert!(err.contains(said), "`{said}` in:\n{err}");
     }
     let (code, out, err) = run_on(temp.path(), &["dev", "sync"]);

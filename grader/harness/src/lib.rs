@@ -3,9 +3,9 @@
 //! - [`check`]: how a check says it failed ([`Failure`], [`Outcome`], [`fail!`], [`ensure!`],
 //!   [`bytes_differ`]);
 //! - [`suite`]: a challenge's checks, bound to the plan in its `challenge.toml`;
-//! - [`runner`]: runs a suite in a child process, one check at a time, under a watchdog, turning
-//!   `todo!()` and panics into statuses;
-//! - [`learner`]: the same from a `#[test]`, for `cargo test -p <challenge>`;
+//! - [`process`]: the process model — a challenge's program, the child that runs the checks one at
+//!   a time under a watchdog (turning `todo!()` and panics into statuses), the supervisor that
+//!   starts it from a runner or from `cargo test -p <challenge>`;
 //! - [`tcp`], [`time`]: harnesses to drive learner code — a TCP client with limits on every read, a
 //!   server launcher on `127.0.0.1:0`, virtual-time recorders;
 //! - [`io`]: I/O as the network behaves — reads split anywhere, partial writes, spurious wake-ups —
@@ -25,13 +25,12 @@ pub mod buffer;
 pub mod check;
 pub mod exec;
 pub mod io;
-pub mod learner;
 pub mod logs;
 pub mod memory;
 pub mod netsim;
 mod panics;
+pub mod process;
 pub mod rawhttp;
-pub mod runner;
 pub mod suite;
 pub mod tasks;
 pub mod tcp;

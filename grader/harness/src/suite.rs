@@ -74,12 +74,15 @@ where
     bind(id, Clock::Paused, check)
 }
 
+/// A binary's `main`: the arguments (the program's name first), then the exit code.
+pub type Main = fn(Vec<std::ffi::OsString>) -> i32;
+
 /// A challenge's plan and, for each of its checks in plan order, the code.
 pub struct Suite {
     pub plan: ChallengePlan,
     pub checks: Vec<BoundCheck>,
     /// The challenge's binaries, by name: what [`crate::exec`] runs in a process of its own.
-    pub binaries: Vec<(&'static str, crate::exec::Main)>,
+    pub binaries: Vec<(&'static str, Main)>,
 }
 
 impl Suite {
@@ -115,15 +118,8 @@ impl Suite {
 
     /// Registers the challenge's binary `name`, whose `src/bin/<name>.rs` is one call to `main`, so
     /// that checks can run it as a process of its own ([`crate::exec::run`]).
-    pub fn binary(mut self, name: &'static str, main: crate::exec::Main) -> Suite {
+    pub fn binary(mut self, name: &'static str, main: Main) -> Suite {
         self.binaries.push((name, main));
         self
-    }
-
-    /// `cargo test -p <challenge>`: grades this suite from the test named `test_name`; see
-    /// [`crate::learner::grade_as_test`]. A learner's `tests/checks.rs` is one line:
-    /// `checks_c04::suite().grade_as_test("checks")`.
-    pub fn grade_as_test(self, test_name: &str) {
-        crate::learner::grade_as_test(self, test_name);
     }
 }

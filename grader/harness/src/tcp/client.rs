@@ -28,7 +28,7 @@ fn io_failure(what: &str, e: io::Error) -> Failure {
     Failure::Fail(format!("{what}: {e}"))
 }
 
-/// Socket options of a client made by [`Server::connect_with`].
+/// Socket options of a client made by [`Server::connect_with`](super::Server::connect_with).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Connect {
     /// `SO_RCVBUF`, in bytes (the kernel may round it up; Linux doubles it).

@@ -1,4 +1,5 @@
-//! The check runner: the child process that runs a challenge's checks against learner code.
+//! The child side of the process model: the process that runs a challenge's checks against
+//! learner code, started by a supervisor (see [`super`]).
 //!
 //! It runs the checks in plan order from the index the supervisor gives, each one on a fresh thread
 //! and a fresh runtime, while the main thread keeps a watchdog on the check's time limit. Before and
@@ -17,21 +18,6 @@ use std::io::Write;
 use std::panic::{self as std_panic, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-/// The entry point of a generated check runner: in child mode (started by the supervisor) run the
-/// checks; started by hand, supervise itself and print the table.
-pub fn main(suite: Suite) -> ! {
-    crate::exec::dispatch(&suite, Vec::new());
-    match RunnerConfig::from_stdin() {
-        Some(config) => run_child(Box::leak(Box::new(suite)), config),
-        None => {
-            let exe = std::env::current_exe().expect("the runner knows its own path");
-            let passed =
-                crate::learner::supervise_and_print(&suite.plan, &|| std::process::Command::new(&exe));
-            std::process::exit(if passed { 0 } else { 1 })
-        }
-    }
-}
 
 /// Runs the checks from `config.start` on, then exits. `config` is what the supervisor wrote on
 /// standard input ([`RunnerConfig::from_stdin`]), or why it could not be read.
@@ -187,7 +173,8 @@ fn classify(outcome: Outcome, panics: Vec<PanicRecord>) -> (Status, Option<Strin
 }
 
 /// Runs a suite in-process, without isolation: for the harness's own tests.
-pub fn run_in_process(suite: &Suite) -> Vec<(Status, Option<String>)> {
+#[cfg(test)]
+fn run_in_process(suite: &Suite) -> Vec<(Status, Option<String>)> {
     suite.checks.iter().map(run_check).collect()
 }
 
