@@ -9,7 +9,7 @@
 //!
 //! What counts as the crate folder's files, everywhere in the grader: every file under it except
 //! `target/` folders (build output), dot-files and dot-folders (editor and tool state), and symbolic
-//! links (not followed).
+//! links (not followed): `grader_core::tree::Skip::CRATE`.
 
 use grader_core::ChallengePlan;
 use std::collections::BTreeMap;
@@ -31,38 +31,9 @@ pub fn blob_id(bytes: &[u8]) -> String {
     sha.digest().to_string()
 }
 
-/// True for the entries that are not a crate folder's files: `target/` and dot-names.
-pub fn skipped(name: &std::ffi::OsStr, is_dir: bool) -> bool {
-    name.as_encoded_bytes().starts_with(b".") || (is_dir && name == "target")
-}
-
 /// Every file of a crate folder (see the module's doc), as paths relative to `dir`, sorted.
 pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let here = dir.join(&rel);
-        let entries = std::fs::read_dir(&here).map_err(|e| format!("cannot read {}: {e}", here.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| format!("cannot read {}: {e}", here.display()))?;
-            // Symbolic links are not followed: they could point anywhere (the kit's solutions,
-            // say, from a submission) or at their own folder.
-            let kind = entry
-                .file_type()
-                .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
-            if kind.is_symlink() || skipped(&entry.file_name(), kind.is_dir()) {
-                continue;
-            }
-            let child = rel.join(entry.file_name());
-            if kind.is_dir() {
-                stack.push(child);
-            } else if kind.is_file() {
-                out.push(child);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    grader_core::tree::files(dir, grader_core::tree::Skip::CRATE)
 }
 
 /// A crate folder's content in memory: relative path → bytes.

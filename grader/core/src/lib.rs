@@ -6,7 +6,8 @@
 //! - [`scoring`]: from outcomes to points;
 //! - [`report`]: the table and the JSON report of docs/GRADER.md;
 //! - [`wrong`]: the kit's wrong answers, as edits of the reference solutions;
-//! - [`todo_marks`]: where each question starts in a stub.
+//! - [`todo_marks`]: where each question starts in a stub;
+//! - [`tree`]: the one walker of the kit's folders, and its skip rules.
 
 #[cfg(not(unix))]
 compile_error!("the grader runs on Linux and macOS (on Windows, use WSL)");
@@ -20,6 +21,7 @@ pub mod scoring;
 pub mod status;
 pub mod supervise;
 pub mod todo_marks;
+pub mod tree;
 pub mod wrong;
 
 mod report_model;

@@ -20,9 +20,7 @@ pub struct Place {
 /// `None` when no file under `src/` names the question.
 pub fn question_start(crate_dir: &Path, question: &str) -> Option<Place> {
     let marker = format!("TODO({})", question.to_uppercase());
-    let mut files = Vec::new();
-    rust_files(&crate_dir.join("src"), &mut files);
-    files.sort();
+    let mut files = crate::tree::rust_files(&crate_dir.join("src"));
     let own = crate_dir
         .join("src")
         .join(format!("{}.rs", question.to_lowercase()));
@@ -74,20 +72,6 @@ fn start_line(text: &str, marker: &str) -> Option<usize> {
         .position(|l| l.contains("todo!("))
         .map_or(at, |offset| at + offset);
     Some(todo + 1)
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[cfg(test)]

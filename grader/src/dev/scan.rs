@@ -2,28 +2,8 @@
 //! `dev check` (which ids a suite binds, which items a file makes public, where a stub is).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-/// Every `.rs` file under `dir`, sorted.
-pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.filter_map(|e| e.ok()) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+pub use grader_core::tree::rust_files;
 
 /// The check ids bound in a checks crate's source: `real("id", …)`, `paused("id", …)`,
 /// `real_current_thread("id", …)`.

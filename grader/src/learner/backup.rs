@@ -129,27 +129,24 @@ pub fn save(kit: &Path, plan: &ChallengePlan, why: Why) -> Result<PathBuf, Strin
     Ok(copy)
 }
 
-/// Copies `from` into `to` (created), skipping `target/` folders; symbolic links stay links.
+/// Copies `from` into `to` (created), all but `target/` folders; symbolic links stay links.
 fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    use grader_core::tree::{Kind, Skip, walk};
     std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    let entries = std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-        let (source, target) = (entry.path(), to.join(entry.file_name()));
-        let kind = entry
-            .file_type()
-            .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-        if kind.is_symlink() {
-            let link =
-                std::fs::read_link(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-            symlink(&link, &target)?;
-        } else if kind.is_dir() {
-            if entry.file_name() != "target" {
-                copy_tree(&source, &target)?;
+    for (rel, kind) in walk(from, Skip::ALL_BUT_BUILDS)? {
+        let (source, target) = (from.join(&rel), to.join(&rel));
+        match kind {
+            Kind::Folder => std::fs::create_dir_all(&target)
+                .map_err(|e| format!("cannot create {}: {e}", target.display()))?,
+            Kind::Link => {
+                let link = std::fs::read_link(&source)
+                    .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+                symlink(&link, &target)?;
             }
-        } else {
-            std::fs::copy(&source, &target)
-                .map_err(|e| format!("cannot copy {} to {}: {e}", source.display(), target.display()))?;
+            Kind::File => {
+                std::fs::copy(&source, &target)
+                    .map_err(|e| format!("cannot copy {} to {}: {e}", source.display(), target.display()))?;
+            }
         }
     }
     Ok(())

@@ -38,8 +38,7 @@ impl ClassKit {
     /// Copies `kit` without its answers, rewrites the root `Cargo.toml` to match, and lets cargo
     /// trim `Cargo.lock` to the packages that are left (offline: no version changes).
     pub fn stage(kit: &Path) -> Result<ClassKit, String> {
-        let mut found = Vec::new();
-        walk(kit, kit, &mut found)?;
+        let found = walk(kit)?;
         refuse_answers(kit, &found)?;
         let dir = tempfile::Builder::new()
             .prefix("tokio-challenges-package-")
@@ -78,34 +77,25 @@ impl ClassKit {
     }
 }
 
-/// Every regular file under `dir` that the class kit keeps, with its mode, in a stable order.
+/// Every regular file under `kit` that the class kit keeps, with its mode, in a stable order.
 /// Symbolic links are left out: a zip cannot carry them portably, and the kit has none.
-fn walk(kit: &Path, dir: &Path, found: &mut Vec<(PathBuf, u32)>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
-    let mut entries: Vec<_> = entries
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let at_root = dir == kit;
-        if LEFT_OUT_ANYWHERE.contains(&name.as_ref())
-            || (at_root && LEFT_OUT_AT_ROOT.contains(&name.as_ref()))
-        {
-            continue;
-        }
-        let path = entry.path();
-        let meta =
-            std::fs::symlink_metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if meta.is_dir() {
-            walk(kit, &path, found)?;
-        } else if meta.is_file() {
+fn walk(kit: &Path) -> Result<Vec<(PathBuf, u32)>, String> {
+    use grader_core::tree::{Kind, Skip};
+    let skip = Skip {
+        dot_names: false,
+        names: &LEFT_OUT_ANYWHERE,
+        at_top: &LEFT_OUT_AT_ROOT,
+    };
+    let mut found = Vec::new();
+    for (rel, kind) in grader_core::tree::walk(kit, skip)? {
+        if kind == Kind::File {
+            let path = kit.join(rel);
+            let meta = std::fs::symlink_metadata(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             found.push((path, mode_of(&meta)));
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 #[cfg(unix)]
@@ -182,7 +172,7 @@ fn answers(kit: &Path) -> Result<Vec<(Vec<u8>, PathBuf)>, String> {
     let mut files = Vec::new();
     for folder in ["solutions", "tests/wrong"] {
         if kit.join(folder).is_dir() {
-            walk(&kit.join(folder), &kit.join(folder), &mut files)?;
+            files.extend(walk(&kit.join(folder))?);
         }
     }
     let mut seen = HashSet::new();
