@@ -24,7 +24,6 @@ use grader_core::{ChallengePlan, Report};
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -96,21 +95,21 @@ pub fn run(
     watcher
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let keys = Keys::start(tx.clone());
-    terminal::watch_size(tx);
+    let keys = Keys::start(tx);
     let mut screen = Screen {
         clear: stdout_is_terminal(),
         watching: match exercises {
             Some(dir) => format!("{}/", dir.display()),
             None => "exercises/".into(),
         },
-        keys: if keys.is_raw() {
+        hint: if keys.is_raw() {
             "m for more, q to quit"
         } else {
             "m and Enter for more, q and Enter to quit"
         },
         everything: false,
         shown: Shown::Nothing,
+        keys,
     };
     let mut grader = Grading {
         kit,
@@ -163,7 +162,7 @@ pub fn run(
             Err(e) => screen.show(Shown::Error(format!("grader: {e}\n"))),
         }
     }
-    drop(keys);
+    drop(screen);
     println!();
     Ok(0)
 }
@@ -239,10 +238,13 @@ enum Shown {
 struct Screen {
     clear: bool,
     watching: String,
-    keys: &'static str,
+    /// The keys to press, as the watching line says them.
+    hint: &'static str,
     /// `m` was pressed: the whole table, every message, uncut (the terminal scrolls).
     everything: bool,
     shown: Shown,
+    /// The keyboard, and how to print while it is in raw mode.
+    keys: Keys,
 }
 
 impl Screen {
@@ -257,7 +259,7 @@ impl Screen {
         const DIM: Style = Style::new().dimmed();
         let footer = format!(
             "watching {} — save a file to re-grade, {}",
-            self.watching, self.keys
+            self.watching, self.hint
         );
         let size = terminal::size().filter(|_| !self.everything);
         let body = match (&self.shown, size) {
@@ -279,13 +281,11 @@ impl Screen {
             None => footer,
         };
         let clear = if self.clear { "\x1b[2J\x1b[3J\x1b[H" } else { "" };
-        anstream::print!("{clear}{body}{DIM}{footer}{DIM:#}\n");
-        let _ = std::io::stdout().flush();
+        self.keys.print(&format!("{clear}{body}{DIM}{footer}{DIM:#}\n"));
     }
 
     fn status(&self, line: &str) {
-        anstream::println!("{line}");
-        let _ = std::io::stdout().flush();
+        self.keys.print(&format!("{line}\n"));
     }
 }
 
