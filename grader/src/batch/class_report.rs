@@ -11,8 +11,8 @@ pub(super) mod stats;
 
 use crate::batch::html::{self, bar, percent};
 use grader_core::{ChallengePlan, Report, Status};
+use maud::{Markup, html};
 use stats::{BINS, CHALLENGE_STATUSES, ClassStats, ItemStats};
-use std::fmt::Write;
 
 /// One submission of the class, graded or not.
 #[derive(Debug, Clone)]
@@ -39,63 +39,55 @@ pub enum Outcome<'a> {
 pub fn render(title: &str, plans: &[ChallengePlan], entries: &[ClassEntry<'_>]) -> String {
     let stats = stats::compute(plans, entries);
     let max: u32 = plans.iter().map(ChallengePlan::max_score).sum();
-    let mut body = String::new();
     // The kit version that graded the class, for the record (every report of a batch has the same).
     let version = entries.iter().find_map(|e| match e.outcome {
         Outcome::Graded(report) => Some(format!(", with {} {}", report.kit, report.version)),
         Outcome::NotGraded { .. } => None,
     });
-    header(&mut body, title, entries.len(), max, version.as_deref(), &stats);
-    let _ = write!(
-        body,
-        "<div class=\"panels\" id=\"distribution\">\n<section>\n{}</section>\n<section>\n{}</section>\n</div>\n",
-        histogram(&stats),
-        challenge_means(&stats)
-    );
-    item_analysis(&mut body, &stats.items);
-    submissions(&mut body, plans, entries);
-    html::page(title, &body)
+    let body = html! {
+        (header(title, entries.len(), max, version.as_deref(), &stats))
+        div.panels id="distribution" {
+            section { (histogram(&stats)) }
+            section { (challenge_means(&stats)) }
+        }
+        (item_analysis(&stats.items))
+        (submissions(plans, entries))
+    };
+    html::page(title, body)
 }
 
-fn header(out: &mut String, title: &str, total: usize, max: u32, version: Option<&str>, stats: &ClassStats) {
-    let version = html::text(version.unwrap_or_default());
-    let _ = write!(
-        out,
-        "<h1>{}</h1>\n<p class=\"lead\">{}: {} graded, {} not graded{version}. \
-         Jump to <a href=\"#distribution\">distribution</a> · <a href=\"#items\">item analysis</a> · \
-         <a href=\"#submissions\">submissions</a>.</p>\n<div class=\"facts\">\n",
-        html::text(title),
-        plural(total, "submission"),
-        stats.graded,
-        stats.not_graded,
-    );
-    let mut fact = |value: String, label: &str| {
-        let _ = writeln!(
-            out,
-            "<div class=\"fact\"><b>{value}</b><span>{label}</span></div>"
-        );
-    };
+fn header(title: &str, total: usize, max: u32, version: Option<&str>, stats: &ClassStats) -> Markup {
+    let mut facts: Vec<(String, String)> = Vec::new();
     match (stats.mean, stats.median) {
         (Some((mean_points, mean_pct)), Some((median_points, median_pct))) => {
-            fact(
+            facts.push((
                 format!("{mean_pct:.1} %"),
-                &format!("class mean: {mean_points:.1} of {max} points"),
-            );
-            fact(
+                format!("class mean: {mean_points:.1} of {max} points"),
+            ));
+            facts.push((
                 format!("{median_pct:.1} %"),
-                &format!("median: {median_points:.1} of {max} points"),
-            );
+                format!("median: {median_points:.1} of {max} points"),
+            ));
         }
-        _ => fact("—".into(), "no submission could be graded"),
+        _ => facts.push(("—".into(), "no submission could be graded".into())),
     }
-    fact(format!("{} / {total}", stats.graded), "graded");
+    facts.push((format!("{} / {total}", stats.graded), "graded".into()));
     if stats.not_graded > 0 {
-        fact(
+        facts.push((
             stats.not_graded.to_string(),
-            "not graded (reasons in the last table)",
-        );
+            "not graded (reasons in the last table)".into(),
+        ));
     }
-    out.push_str("</div>\n");
+    html! {
+        h1 { (html::text(title)) }
+        p.lead {
+            (plural(total, "submission")) ": " (stats.graded) " graded, " (stats.not_graded) " not graded"
+            (html::text(version.unwrap_or_default())) ". Jump to "
+            a href="#distribution" { "distribution" } " · " a href="#items" { "item analysis" } " · "
+            a href="#submissions" { "submissions" } "."
+        }
+        div.facts { @for (value, label) in &facts { div.fact { b { (value) } span { (label) } } } }
+    }
 }
 
 /// `1 submission`, `28 submissions`.
@@ -108,133 +100,116 @@ fn plural(n: usize, noun: &str) -> String {
 }
 
 /// Totals in 10 % bins, as CSS columns with their counts above: no script, no image.
-fn histogram(stats: &ClassStats) -> String {
+fn histogram(stats: &ClassStats) -> Markup {
     let highest = stats.histogram.iter().copied().max().unwrap_or(0).max(1);
-    let mut out = format!(
-        "<h2>Score distribution</h2>\n<p class=\"muted\">Totals of the {} graded, in % of the maximum; \
-         the last column is full marks.</p>\n<div class=\"hist\">",
-        plural(stats.graded, "submission")
-    );
-    for &count in &stats.histogram {
-        let height = count as f64 * 100.0 / highest as f64;
-        let _ = write!(
-            out,
-            "<div class=\"col\"><b>{count}</b><i style=\"height:{height:.1}%\"></i></div>"
-        );
-    }
-    out.push_str("</div>\n<div class=\"hist-labels\">");
-    for bin in 0..BINS {
-        let label = if bin == BINS - 1 {
+    let label = |bin: usize| {
+        if bin == BINS - 1 {
             "100".to_string()
         } else {
             format!("{}–{}", bin * 10, bin * 10 + 9)
-        };
-        let _ = write!(out, "<span>{label}</span>");
+        }
+    };
+    html! {
+        h2 { "Score distribution" }
+        p.muted {
+            "Totals of the " (plural(stats.graded, "submission")) " graded, in % of the maximum; the last column is full marks."
+        }
+        div.hist {
+            @for &count in &stats.histogram {
+                div.col { b { (count) } i style=(format!("height:{:.1}%", count as f64 * 100.0 / highest as f64)) {} }
+            }
+        }
+        div."hist-labels" { @for bin in 0..BINS { span { (label(bin)) } } }
     }
-    out.push_str("</div>\n");
-    out
 }
 
 /// Each challenge's mean score and how many ended in each status: where the class stands.
-fn challenge_means(stats: &ClassStats) -> String {
-    let mut out = String::from(
-        "<h2>Challenges</h2>\n<table>\n<thead><tr><th>challenge</th><th>mean score</th>\
-         <th>submissions by status</th></tr></thead>\n<tbody>\n",
-    );
-    for c in &stats.challenges {
-        let mean = match c.mean_percent {
-            Some(p) => format!("{}<span class=\"num\">{p:.0} %</span>", bar(p)),
-            None => "<span class=\"muted\">not graded</span>".into(),
-        };
-        let statuses: Vec<String> = CHALLENGE_STATUSES
-            .iter()
-            .zip(c.statuses)
-            .filter(|(_, n)| *n > 0)
-            .map(|(s, n)| {
-                format!(
-                    "<span class=\"badge {}\">{n} {}</span>",
-                    html::status_class(*s),
-                    s
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "<tr><td><span class=\"num\">{}</span> {}</td><td class=\"num\">{mean}</td><td>{}</td></tr>",
-            html::text(&c.plan.id),
-            html::inline(&c.plan.title),
-            statuses.join(" ")
-        );
+fn challenge_means(stats: &ClassStats) -> Markup {
+    html! {
+        h2 { "Challenges" }
+        table {
+            thead { tr { th { "challenge" } th { "mean score" } th { "submissions by status" } } }
+            tbody {
+                @for c in &stats.challenges {
+                    tr {
+                        td { span.num { (html::text(&c.plan.id)) } " " (html::inline(&c.plan.title)) }
+                        td.num {
+                            @match c.mean_percent {
+                                Some(p) => { (bar(p)) span.num { (format!("{p:.0}")) " %" } }
+                                None => span.muted { "not graded" },
+                            }
+                        }
+                        td {
+                            @for (i, (s, n)) in CHALLENGE_STATUSES.iter().zip(c.statuses).filter(|(_, n)| *n > 0).enumerate() {
+                                @if i > 0 { " " }
+                                span class={ "badge " (html::status_class(*s)) } { (n) " " (s) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</tbody>\n</table>\n");
-    out
 }
 
-fn item_analysis(out: &mut String, items: &[ItemStats]) {
-    out.push_str(
-        "<h2 id=\"items\">Item analysis: checks from hardest to easiest</h2>\n\
-         <p class=\"muted\">A check is <em>reached</em> by a submission when it ran that submission's \
-         code: not stopped by a <code>todo!()</code> (not started) nor by a compile error (which says \
-         nothing about this check). Checks are sorted by their pass rate among the submissions that \
-         reached them, so a check many tried and failed comes before one few have got to; ties by \
-         overall pass rate. Checks nobody reached are last.</p>\n<div class=\"scroll\"><table>\n\
-         <thead><tr><th class=\"r\">#</th><th>check</th><th>name</th><th>passed, of reached</th>\
-         <th>passed, of all</th><th>did not pass</th></tr></thead>\n<tbody>\n",
-    );
-    for (rank, item) in items.iter().enumerate() {
-        let passed = item.count(Status::Pass);
-        let reached = match item.reached_rate() {
-            Some(rate) => format!(
-                "{}<span class=\"num\">{passed}/{} · {:.0} %</span>",
-                bar(rate * 100.0),
-                item.reached(),
-                rate * 100.0
-            ),
-            None => "<span class=\"muted\">nobody reached it</span>".into(),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"r num\">{}</td><td class=\"num\">{} {}</td><td>{} <span class=\"muted\">({})</span></td>\
-             <td class=\"rate\">{reached}</td><td class=\"num\">{passed}/{} · {:.0} %</td><td class=\"breakdown\">{}</td></tr>",
-            rank + 1,
-            html::text(&item.challenge.id),
-            html::text(&item.question.id),
-            html::inline(&item.check.name),
-            html::text(&item.check.id),
-            item.n(),
-            item.overall_rate() * 100.0,
-            breakdown(item)
-        );
+fn item_analysis(items: &[ItemStats]) -> Markup {
+    html! {
+        h2 id="items" { "Item analysis: checks from hardest to easiest" }
+        p.muted {
+            "A check is " em { "reached" } " by a submission when it ran that submission's code: not stopped by a "
+            code { "todo!()" } " (not started) nor by a compile error (which says nothing about this check). \
+            Checks are sorted by their pass rate among the submissions that reached them, so a check many tried \
+            and failed comes before one few have got to; ties by overall pass rate. Checks nobody reached are last."
+        }
+        div.scroll { table {
+            thead { tr {
+                th.r { "#" } th { "check" } th { "name" } th { "passed, of reached" } th { "passed, of all" } th { "did not pass" }
+            } }
+            tbody {
+                @for (rank, item) in items.iter().enumerate() {
+                    @let passed = item.count(Status::Pass);
+                    tr {
+                        td.r.num { (rank + 1) }
+                        td.num { (html::text(&item.challenge.id)) " " (html::text(&item.question.id)) }
+                        td { (html::inline(&item.check.name)) " " span.muted { "(" (html::text(&item.check.id)) ")" } }
+                        td.rate {
+                            @match item.reached_rate() {
+                                Some(rate) => {
+                                    (bar(rate * 100.0))
+                                    span.num { (passed) "/" (item.reached()) " · " (format!("{:.0}", rate * 100.0)) " %" }
+                                }
+                                None => span.muted { "nobody reached it" },
+                            }
+                        }
+                        td.num { (passed) "/" (item.n()) " · " (format!("{:.0}", item.overall_rate() * 100.0)) " %" }
+                        td.breakdown { (breakdown(item)) }
+                    }
+                }
+            }
+        } }
     }
-    out.push_str("</tbody>\n</table></div>\n");
 }
 
 /// `fail 5 · timeout 1`, then, greyed, what did not reach the check: `todo 12 · compile_error 2`.
-fn breakdown(item: &ItemStats) -> String {
-    let list = |statuses: &[Status]| -> Vec<String> {
-        statuses
-            .iter()
-            .filter(|&&s| item.count(s) > 0)
-            .map(|&s| format!("<span>{s} {}</span>", item.count(s)))
-            .collect()
+fn breakdown(item: &ItemStats) -> Markup {
+    let present = |statuses: &[Status]| -> Vec<Status> {
+        statuses.iter().copied().filter(|&s| item.count(s) > 0).collect()
     };
-    let failed = list(&[Status::Fail, Status::Panic, Status::Timeout, Status::Crash]);
-    let not_reached = list(&[Status::Todo, Status::CompileError]);
-    let mut out = failed.join(" · ");
-    if !not_reached.is_empty() {
-        if !out.is_empty() {
-            out.push_str("<br>");
+    let failed = present(&[Status::Fail, Status::Panic, Status::Timeout, Status::Crash]);
+    let not_reached = present(&[Status::Todo, Status::CompileError]);
+    let list = |statuses: &[Status]| {
+        html! { @for (i, s) in statuses.iter().enumerate() { @if i > 0 { " · " } span { (s) " " (item.count(*s)) } } }
+    };
+    html! {
+        (list(&failed))
+        @if !not_reached.is_empty() {
+            @if !failed.is_empty() { br; }
+            span.notrun { "not reached: " (list(&not_reached)) }
         }
-        let _ = write!(
-            out,
-            "<span class=\"notrun\">not reached: {}</span>",
-            not_reached.join(" · ")
-        );
     }
-    out
 }
 
-fn submissions(out: &mut String, plans: &[ChallengePlan], entries: &[ClassEntry<'_>]) {
+fn submissions(plans: &[ChallengePlan], entries: &[ClassEntry<'_>]) -> Markup {
     let mut sorted: Vec<&ClassEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| {
         a.name
@@ -242,65 +217,41 @@ fn submissions(out: &mut String, plans: &[ChallengePlan], entries: &[ClassEntry<
             .cmp(&b.name.to_lowercase())
             .then(a.name.cmp(b.name))
     });
-    out.push_str("<h2 id=\"submissions\">Submissions</h2>\n<div class=\"legend\">");
-    for status in CHALLENGE_STATUSES {
-        let _ = write!(out, "{}", html::challenge_badge(status));
-    }
-    out.push_str(
-        "</div>\n<div class=\"scroll\"><table>\n<thead><tr><th>submission</th><th class=\"r\">total</th>",
-    );
-    for plan in plans {
-        let _ = write!(
-            out,
-            "<th class=\"r\" title=\"{}\">{}</th>",
-            html::text(&plan.title),
-            html::text(&plan.id)
-        );
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for entry in sorted {
-        let name = match (&entry.href, entry.outcome) {
-            (Some(href), Outcome::Graded(_)) => {
-                format!("<a href=\"{}\">{}</a>", html::href(href), html::text(entry.name))
-            }
-            _ => html::text(entry.name),
-        };
-        match entry.outcome {
-            Outcome::Graded(report) => {
-                let _ = write!(
-                    out,
-                    "<tr><td>{name}</td><td class=\"r num\">{}/{} · {:.0} %</td>",
-                    report.score,
-                    report.max_score,
-                    percent(report.score, report.max_score)
-                );
-                for plan in plans {
-                    match report.challenges.iter().find(|c| c.id == plan.id) {
-                        Some(c) => {
-                            let _ = write!(
-                                out,
-                                "<td class=\"cell {}\" title=\"{} {}\">{}/{}</td>",
-                                html::status_class(c.status),
-                                html::text(&c.id),
-                                c.status,
-                                c.score,
-                                c.max_score
-                            );
+    html! {
+        h2 id="submissions" { "Submissions" }
+        div.legend { @for status in CHALLENGE_STATUSES { (html::challenge_badge(status)) } }
+        div.scroll { table {
+            thead { tr {
+                th { "submission" } th.r { "total" }
+                @for plan in plans { th.r title=(html::text(&plan.title)) { (html::text(&plan.id)) } }
+            } }
+            tbody {
+                @for entry in sorted {
+                    @let name = html! {
+                        @match (&entry.href, entry.outcome) {
+                            (Some(href), Outcome::Graded(_)) => a href=(html::href(href)) { (html::text(entry.name)) },
+                            _ => (html::text(entry.name)),
                         }
-                        None => out.push_str("<td class=\"cell muted\" title=\"not graded\">—</td>"),
+                    };
+                    @match entry.outcome {
+                        Outcome::Graded(report) => {
+                            tr {
+                                td { (name) }
+                                td.r.num { (report.score) "/" (report.max_score) " · " (format!("{:.0}", percent(report.score, report.max_score))) " %" }
+                                @for plan in plans {
+                                    @match report.challenges.iter().find(|c| c.id == plan.id) {
+                                        Some(c) => td class={ "cell " (html::status_class(c.status)) } title={ (html::text(&c.id)) " " (c.status) } { (c.score) "/" (c.max_score) },
+                                        None => td.cell.muted title="not graded" { "—" },
+                                    }
+                                }
+                            }
+                        }
+                        Outcome::NotGraded { reason } => {
+                            tr { td { (name) } td.reason colspan=(plans.len() + 1) { "not graded: " (html::text(reason)) } }
+                        }
                     }
                 }
-                out.push_str("</tr>\n");
             }
-            Outcome::NotGraded { reason } => {
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{name}</td><td class=\"reason\" colspan=\"{}\">not graded: {}</td></tr>",
-                    plans.len() + 1,
-                    html::text(reason)
-                );
-            }
-        }
+        } }
     }
-    out.push_str("</tbody>\n</table></div>\n");
 }

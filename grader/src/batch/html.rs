@@ -1,46 +1,43 @@
-//! What both HTML pages share: escaping, the page skeleton with its one stylesheet, status badges
-//! and bars.
-//!
-//! Everything that reaches a page from outside the kit (submission folder names, check messages
-//! that quote learner output, panic texts, compiler errors) goes through [`text`] or [`pre`]: they
-//! drop terminal escapes and control characters, then escape the five HTML-special characters, so
-//! a learner cannot inject markup or scripts into the instructor's pages, nor scramble them.
+//! What both HTML pages share: the cleaning of untrusted text, the page skeleton with its one
+//! stylesheet, status badges and bars. The pages are maud templates: whatever they insert is
+//! escaped by construction, so a learner cannot inject markup or scripts into the instructor's
+//! pages; what reaches a page from outside the kit (submission folder names, check messages that
+//! quote learner output, panic texts, compiler errors) goes through [`text`] or [`pre`] first, which
+//! drop terminal escapes and control characters, so it cannot scramble them either.
 //!
 //! The pages are self-contained: inline CSS, no script, no font, image or link outside the folder,
 //! so they open offline, from an archive or a USB stick, and print as they look.
 
 use grader_core::{ChallengeStatus, Status};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::fmt::Write;
 
-/// Escapes one line of untrusted text for an element or an attribute: newlines and tabs become
-/// spaces, other control characters and ANSI escapes are dropped.
+/// One line of untrusted text, for an element or an attribute: newlines and tabs become spaces,
+/// other control characters and ANSI escapes are dropped (the template escapes the rest).
 pub fn text(raw: &str) -> String {
-    escape(&clean(raw, false))
+    clean(raw, false)
 }
 
 /// Like [`text`], for the kit's own one-line texts (check names, titles), whose `` `code` `` spans
-/// become `<code>`. The spans are cut from the escaped text, so they cannot carry markup; an
-/// unpaired backtick is left as it is.
-pub fn inline(raw: &str) -> String {
-    let escaped = text(raw);
-    let pieces: Vec<&str> = escaped.split('`').collect();
-    if pieces.len() < 3 || pieces.len().is_multiple_of(2) {
-        return escaped;
-    }
-    let mut out = String::with_capacity(escaped.len() + pieces.len() * 6);
-    for (i, piece) in pieces.iter().enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{piece}</code>");
-        } else {
-            out.push_str(piece);
+/// become `<code>`; an unpaired backtick is left as it is.
+pub fn inline(raw: &str) -> Markup {
+    let cleaned = text(raw);
+    let pieces: Vec<&str> = cleaned.split('`').collect();
+    let paired = pieces.len() >= 3 && !pieces.len().is_multiple_of(2);
+    html! {
+        @if !paired {
+            (cleaned)
+        } @else {
+            @for (i, piece) in pieces.iter().enumerate() {
+                @if i % 2 == 1 { code { (piece) } } @else { (piece) }
+            }
         }
     }
-    out
 }
 
-/// Escapes untrusted text for a `<pre>`: like [`text`], but newlines and tabs are kept.
+/// Untrusted text for a `<pre>`: like [`text`], but newlines and tabs are kept.
 pub fn pre(raw: &str) -> String {
-    escape(&clean(raw, true))
+    clean(raw, true)
 }
 
 /// A relative path (`reports/alice/report.html`) as an `href`. Every byte outside the unreserved
@@ -104,41 +101,32 @@ fn clean(raw: &str, multiline: bool) -> String {
     out
 }
 
-/// The five characters that could open markup or close an attribute, as entities.
-fn escape(clean: &str) -> String {
-    let mut out = String::with_capacity(clean.len() + clean.len() / 8);
-    for c in clean.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// A whole page: `title` is untrusted (cleaned here), `body` is the page's content.
+pub fn page(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (text(title)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { (body) }
         }
     }
-    out
-}
-
-/// A whole page: `title` is untrusted (escaped here), `body` is HTML built by the caller.
-pub fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        text(title)
-    )
+    .into_string()
 }
 
 /// A check's status as a coloured label. Colours: green passed, red failed in any way that ran,
 /// purple does not build, grey not started: a `todo` is not a failure, and must not look like one.
-pub fn badge(status: Status) -> String {
-    format!("<span class=\"badge s-{0}\">{0}</span>", status.as_str())
+pub fn badge(status: Status) -> Markup {
+    html! { span class={ "badge s-" (status.as_str()) } { (status.as_str()) } }
 }
 
 /// A challenge's status as a coloured label, in the colours of [`badge`] (`partial` amber).
-pub fn challenge_badge(status: ChallengeStatus) -> String {
-    format!("<span class=\"badge s-{0}\">{0}</span>", status.as_str())
+pub fn challenge_badge(status: ChallengeStatus) -> Markup {
+    html! { span class={ "badge s-" (status.as_str()) } { (status.as_str()) } }
 }
 
 /// The CSS class that colours a cell by challenge status.
@@ -147,9 +135,9 @@ pub fn status_class(status: ChallengeStatus) -> String {
 }
 
 /// A horizontal bar filled to `percent` (clamped to 0..=100).
-pub fn bar(percent: f64) -> String {
-    let width = percent.clamp(0.0, 100.0);
-    format!("<span class=\"bar\"><span style=\"width:{width:.1}%\"></span></span>")
+pub fn bar(percent: f64) -> Markup {
+    let width = format!("width:{:.1}%", percent.clamp(0.0, 100.0));
+    html! { span.bar { span style=(width) {} } }
 }
 
 /// `score * 100 / max`, 100 when there is nothing to score (an empty selection is complete).
@@ -244,12 +232,17 @@ mod tests {
     }
 
     #[test]
-    fn backtick_spans_become_code_after_escaping() {
+    fn backtick_spans_become_code_and_everything_is_escaped() {
         assert_eq!(
-            inline("reads `<a>` & more"),
+            inline("reads `<a>` & more").into_string(),
             "reads <code>&lt;a&gt;</code> &amp; more"
         );
-        assert_eq!(inline("one ` alone"), "one ` alone");
+        assert_eq!(inline("one ` alone <b>").into_string(), "one ` alone &lt;b&gt;");
+        let page = page("<t>", html! { p { (text("x\u{1b}[1m\"y\"")) } });
+        assert!(
+            page.contains("<title>&lt;t&gt;</title>") && page.contains("<p>x&quot;y&quot;</p>"),
+            "{page}"
+        );
     }
 
     #[test]

@@ -9,153 +9,114 @@
 
 use crate::batch::html::{self, bar, percent};
 use grader_core::{ChallengeReport, ChallengeStatus, QuestionReport, Report, Status};
-use std::fmt::Write;
+use maud::{Markup, html};
 
 /// Where the class page is, relative to this page (`reports/<name>/report.html`).
 const CLASS_PAGE: &str = "../../class.html";
 
 /// The whole page of the submission `name` (its folder name, untrusted).
 pub fn render(name: &str, report: &Report) -> String {
-    let mut body = String::new();
     let count = |status: ChallengeStatus| report.challenges.iter().filter(|c| c.status == status).count();
     let pct = percent(report.score, report.max_score);
-    let _ = write!(
-        body,
-        "<p><a href=\"{CLASS_PAGE}\">← class report</a></p>\n<h1>{}</h1>\n\
-         <p class=\"lead\">Graded by {} {}, from <code>{}</code>.</p>\n<div class=\"facts\">\n\
-         <div class=\"fact\"><b>{}/{}</b><span>points · {pct:.1} %</span></div>\n\
-         <div class=\"fact\"><b>{} / {}</b><span>challenges passed</span></div>\n</div>\n",
-        html::text(name),
-        html::text(&report.kit),
-        html::text(&report.version),
-        html::text(&report.target),
-        report.score,
-        report.max_score,
-        count(ChallengeStatus::Pass),
-        report.challenges.len(),
-    );
-    overview(&mut body, report);
-    for challenge in &report.challenges {
-        section(&mut body, challenge);
-    }
-    html::page(&format!("{name} — {}/{}", report.score, report.max_score), &body)
+    let body = html! {
+        p { a href=(CLASS_PAGE) { "← class report" } }
+        h1 { (html::text(name)) }
+        p.lead {
+            "Graded by " (html::text(&report.kit)) " " (html::text(&report.version)) ", from "
+            code { (html::text(&report.target)) } "."
+        }
+        div.facts {
+            div.fact { b { (report.score) "/" (report.max_score) } span { "points · " (format!("{pct:.1}")) " %" } }
+            div.fact { b { (count(ChallengeStatus::Pass)) " / " (report.challenges.len()) } span { "challenges passed" } }
+        }
+        (overview(report))
+        @for challenge in &report.challenges { (section(challenge)) }
+    };
+    html::page(&format!("{name} — {}/{}", report.score, report.max_score), body)
 }
 
 /// One line per challenge, linking to its section.
-fn overview(out: &mut String, report: &Report) {
-    out.push_str(
-        "<h2>Challenges</h2>\n<table>\n<thead><tr><th>challenge</th><th>status</th><th class=\"r\">score</th>\
-         <th></th><th class=\"r\">duration</th></tr></thead>\n<tbody>\n",
-    );
-    for c in &report.challenges {
-        let _ = writeln!(
-            out,
-            "<tr><td><a href=\"#{}\"><span class=\"num\">{}</span> {}</a></td><td>{}</td>\
-             <td class=\"r num\">{}/{}</td><td>{}</td><td class=\"r num\">{}</td></tr>",
-            html::href(&c.id),
-            html::text(&c.id),
-            html::inline(&c.title),
-            html::challenge_badge(c.status),
-            c.score,
-            c.max_score,
-            bar(percent(c.score, c.max_score)),
-            duration(c.duration_ms)
-        );
+fn overview(report: &Report) -> Markup {
+    html! {
+        h2 { "Challenges" }
+        table {
+            thead { tr { th { "challenge" } th { "status" } th.r { "score" } th {} th.r { "duration" } } }
+            tbody {
+                @for c in &report.challenges {
+                    tr {
+                        td { a href={ "#" (html::href(&c.id)) } { span.num { (html::text(&c.id)) } " " (html::inline(&c.title)) } }
+                        td { (html::challenge_badge(c.status)) }
+                        td.r.num { (c.score) "/" (c.max_score) }
+                        td { (bar(percent(c.score, c.max_score))) }
+                        td.r.num { (duration(c.duration_ms)) }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn section(out: &mut String, c: &ChallengeReport) {
-    let _ = writeln!(
-        out,
-        "<section class=\"challenge\" id=\"{}\">\n<h2>{} {} — {}{}</h2>\n\
-         <p class=\"muted\">{}/{} points · {}</p>",
-        html::href(&c.id),
-        html::text(&c.id),
-        html::text(&c.slug),
-        html::inline(&c.title),
-        html::challenge_badge(c.status),
-        c.score,
-        c.max_score,
-        duration(c.duration_ms)
-    );
+fn section(c: &ChallengeReport) -> Markup {
     let checks = c.checks().count();
-    match c.status {
-        ChallengeStatus::CompileError => {
-            // Every check carries the same compiler message: show it once.
-            let message = c.checks().find_map(|k| k.message.as_deref()).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "<p>The challenge does not build, so none of its {checks} checks could run. \
-                 The first compiler error:</p>\n<pre>{}</pre>",
-                html::pre(message)
-            );
-            questions(out, c, false);
+    // Every check of a challenge that does not build carries the same compiler message, and every
+    // check of one not started the same `todo!()`: shown once.
+    let first = c.checks().find_map(|k| k.message.as_deref()).unwrap_or_default();
+    html! {
+        section.challenge id=(html::href(&c.id)) {
+            h2 { (html::text(&c.id)) " " (html::text(&c.slug)) " — " (html::inline(&c.title)) (html::challenge_badge(c.status)) }
+            p.muted { (c.score) "/" (c.max_score) " points · " (duration(c.duration_ms)) }
+            @match c.status {
+                ChallengeStatus::CompileError => {
+                    p { "The challenge does not build, so none of its " (checks) " checks could run. The first compiler error:" }
+                    pre { (html::pre(first)) }
+                    (questions(c, false))
+                }
+                ChallengeStatus::Todo => {
+                    p { "Not started: every check stopped at a " code { "todo!()" } "." }
+                    pre { (html::pre(first)) }
+                    (folded(c, &format!("its {checks} checks")))
+                }
+                ChallengeStatus::Pass => (folded(c, &format!("all {checks} checks pass"))),
+                ChallengeStatus::Partial | ChallengeStatus::Fail => (questions(c, true)),
+            }
         }
-        ChallengeStatus::Todo => {
-            let first = c.checks().find_map(|k| k.message.as_deref()).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "<p>Not started: every check stopped at a <code>todo!()</code>.</p>\n<pre>{}</pre>",
-                html::pre(first)
-            );
-            folded(out, c, &format!("its {checks} checks"));
-        }
-        ChallengeStatus::Pass => folded(out, c, &format!("all {checks} checks pass")),
-        ChallengeStatus::Partial | ChallengeStatus::Fail => questions(out, c, true),
     }
-    out.push_str("</section>\n");
 }
 
 /// The questions inside a closed `<details>`.
-fn folded(out: &mut String, c: &ChallengeReport, summary: &str) {
-    let _ = writeln!(out, "<details>\n<summary>Show {summary}</summary>");
-    questions(out, c, true);
-    out.push_str("</details>\n");
+fn folded(c: &ChallengeReport, summary: &str) -> Markup {
+    html! { details { summary { "Show " (summary) } (questions(c, true)) } }
 }
 
 /// Every question with its checks; `messages` shows each check's message under its name.
-fn questions(out: &mut String, c: &ChallengeReport, messages: bool) {
-    for q in &c.questions {
-        let _ = writeln!(
-            out,
-            "<h3>{} {} <span class=\"muted num\">{}/{}</span></h3>",
-            html::text(&q.id),
-            html::inline(&q.title),
-            q.score,
-            q.max_score
-        );
-        checks(out, q, messages);
+fn questions(c: &ChallengeReport, messages: bool) -> Markup {
+    html! {
+        @for q in &c.questions {
+            h3 { (html::text(&q.id)) " " (html::inline(&q.title)) " " span.muted.num { (q.score) "/" (q.max_score) } }
+            (checks(q, messages))
+        }
     }
 }
 
-fn checks(out: &mut String, q: &QuestionReport, messages: bool) {
-    out.push_str(
-        "<table class=\"checks\">\n<thead><tr><th>status</th><th class=\"r\">points</th><th>check</th>\
-         <th class=\"r\">duration</th></tr></thead>\n<tbody>\n",
-    );
-    for k in &q.checks {
-        let message = match (&k.message, messages) {
-            (Some(message), true) => format!("<pre>{}</pre>", html::pre(message)),
-            _ => String::new(),
-        };
-        let time = if k.status == Status::CompileError {
-            String::new()
-        } else {
-            duration(k.duration_ms)
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"r num\">{}/{}</td><td>{} <span class=\"muted\">({})</span>{message}</td>\
-             <td class=\"r num\">{time}</td></tr>",
-            html::badge(k.status),
-            k.score,
-            k.max_score,
-            html::inline(&k.name),
-            html::text(&k.id)
-        );
+fn checks(q: &QuestionReport, messages: bool) -> Markup {
+    html! {
+        table.checks {
+            thead { tr { th { "status" } th.r { "points" } th { "check" } th.r { "duration" } } }
+            tbody {
+                @for k in &q.checks {
+                    tr {
+                        td { (html::badge(k.status)) }
+                        td.r.num { (k.score) "/" (k.max_score) }
+                        td {
+                            (html::inline(&k.name)) " " span.muted { "(" (html::text(&k.id)) ")" }
+                            @if let (Some(message), true) = (&k.message, messages) { pre { (html::pre(message)) } }
+                        }
+                        td.r.num { @if k.status != Status::CompileError { (duration(k.duration_ms)) } }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 /// `41 ms`, `2.3 s`.
