@@ -12,8 +12,10 @@
 //! ```
 
 use crate::check::Failure;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -57,6 +59,32 @@ impl fmt::Display for LogEvent {
 }
 
 static EVENTS: Mutex<Vec<LogEvent>> = Mutex::new(Vec::new());
+
+/// The check running now (counted from 1), and the check each thread belongs to (0: a thread no
+/// check's runtime started, whose events are kept). A check's runtime is shut down in the
+/// background, so its threads can still log after the next check began capturing: those events
+/// are an earlier check's and are dropped.
+static CURRENT_CHECK: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    static THREAD_CHECK: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The runner starts a check: returns its number, for [`for_check`] on each of its threads.
+pub(crate) fn begin_check() -> u64 {
+    CURRENT_CHECK.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// This thread runs check `number` (the check's own thread, its runtime's workers and blocking
+/// threads).
+pub(crate) fn for_check(number: u64) {
+    THREAD_CHECK.with(|c| c.set(number));
+}
+
+/// Whether an event logged on this thread belongs to the check running now.
+fn logged_by_current_check() -> bool {
+    let mine = THREAD_CHECK.with(Cell::get);
+    mine == 0 || mine == CURRENT_CHECK.load(Ordering::SeqCst)
+}
 static NEW_EVENT: Notify = Notify::const_new();
 static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -149,6 +177,9 @@ struct Recorder;
 
 impl<S: Subscriber> Layer<S> for Recorder {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        if !logged_by_current_check() {
+            return;
+        }
         let mut visitor = FieldVisitor::default();
         event.record(&mut visitor);
         let metadata = event.metadata();

@@ -116,16 +116,25 @@ fn human(limit: Duration) -> String {
 
 /// Runs one check on a runtime of its own and classifies how it ended.
 fn run_check(check: &BoundCheck) -> (Status, Option<String>) {
+    // This thread and every thread of the check's runtime log for this check only: the runtime of
+    // the check before may still be shutting down in the background.
+    let number = crate::logs::begin_check();
+    crate::logs::for_check(number);
     let runtime = match check.clock {
         Clock::Real => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
+            .on_thread_start(move || crate::logs::for_check(number))
             .build(),
         Clock::Paused => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .start_paused(true)
+            .on_thread_start(move || crate::logs::for_check(number))
             .build(),
-        Clock::RealCurrentThread => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        Clock::RealCurrentThread => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .on_thread_start(move || crate::logs::for_check(number))
+            .build(),
     };
     let runtime = match runtime {
         Ok(runtime) => runtime,
@@ -218,5 +227,39 @@ checks = [{ id = "clock", name = "the clock", points = 1 }]
             })],
         );
         assert_eq!(run_in_process(&suite), [(Status::Pass, None)]);
+    }
+
+    #[test]
+    fn an_earlier_checks_late_event_is_not_the_next_checks() {
+        let plan = PLAN.replace(
+            r#"checks = [{ id = "clock", name = "the clock", points = 1 }]"#,
+            r#"checks = [{ id = "early", name = "e", points = 1 }, { id = "late", name = "l", points = 1 }]"#,
+        );
+        let suite = Suite::new(
+            &plan,
+            vec![
+                // A blocking thread outlives its runtime's background shutdown and logs after
+                // the next check began capturing.
+                crate::real("early", || async {
+                    tokio::task::spawn_blocking(|| {
+                        std::thread::sleep(Duration::from_millis(100));
+                        tracing::info!("from the check before");
+                    });
+                    Ok(())
+                }),
+                crate::real("late", || async {
+                    let logs = crate::logs::capture()?;
+                    tokio::time::sleep(Duration::from_millis(400)).await;
+                    tracing::info!("mine");
+                    let seen: Vec<String> = logs.events().into_iter().map(|e| e.message).collect();
+                    crate::ensure!(seen == ["mine"], "expected only this check's event, got {seen:?}");
+                    Ok(())
+                }),
+            ],
+        );
+        assert_eq!(
+            run_in_process(&suite),
+            [(Status::Pass, None), (Status::Pass, None)]
+        );
     }
 }
