@@ -9,6 +9,7 @@
 //! `cargo test` are reused.
 
 use crate::target::{Target, cargo_target_dir, state_dir};
+use anyhow::{Context, Result, anyhow};
 use grader_core::ChallengePlan;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -44,7 +45,7 @@ pub fn build(
     selected: &[&ChallengePlan],
     progress: bool,
     sealed: bool,
-) -> Result<Built, String> {
+) -> Result<Built> {
     let is_selected = |id: &str| selected.iter().any(|p| p.id == id);
     let mut built = Built::default();
     let mut members = Vec::new();
@@ -57,7 +58,7 @@ pub fn build(
                 package,
             }),
             Err(e) if is_selected(&plan.id) => {
-                built.errors.insert(plan.id.clone(), e);
+                built.errors.insert(plan.id.clone(), format!("{e:#}"));
             }
             Err(_) => {}
         }
@@ -119,35 +120,30 @@ pub fn build(
 }
 
 /// The package name in `<dir>/Cargo.toml`, or why the challenge cannot be built.
-pub fn package_name(dir: &Path) -> Result<String, String> {
+pub fn package_name(dir: &Path) -> Result<String> {
     let manifest = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| {
-        format!(
+        anyhow!(
             "cannot read {}: {e} (is the challenge's folder missing?)",
             manifest.display()
         )
     })?;
     let value: toml::Table = text
         .parse()
-        .map_err(|e| format!("{} is not valid TOML: {e}", manifest.display()))?;
+        .with_context(|| format!("{} is not valid TOML", manifest.display()))?;
     value
         .get("package")
         .and_then(|p| p.get("name"))
         .and_then(|n| n.as_str())
         .map(str::to_string)
-        .ok_or_else(|| format!("{} has no [package] name", manifest.display()))
+        .ok_or_else(|| anyhow!("{} has no [package] name", manifest.display()))
 }
 
 fn runner_name(id: &str, target: &Target) -> String {
     format!("grade-{id}-{}", target.key)
 }
 
-fn write_workspace(
-    kit: &Path,
-    workspace: &Path,
-    target: &Target,
-    members: &[Member<'_>],
-) -> Result<(), String> {
+fn write_workspace(kit: &Path, workspace: &Path, target: &Target, members: &[Member<'_>]) -> Result<()> {
     let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.plan.id)).collect();
     let root = format!(
         "# Written by the grader to build the checks against {}; regenerated on every run.\n\
@@ -200,28 +196,28 @@ fn write_workspace(
 /// The kit's `[profile.*]` tables, as TOML: the runners build with the kit's settings, so that the
 /// dependencies `cargo test` compiled are reused as they are (one place for the profile: the kit's
 /// `Cargo.toml`).
-fn kit_profiles(kit: &Path) -> Result<String, String> {
+fn kit_profiles(kit: &Path) -> Result<String> {
     let path = kit.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let manifest: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest: toml::Table = text.parse().with_context(|| format!("{}", path.display()))?;
     let mut profiles = toml::Table::new();
     if let Some(profile) = manifest.get("profile") {
         profiles.insert("profile".into(), profile.clone());
     }
-    toml::to_string(&profiles).map_err(|e| format!("{}: {e}", path.display()))
+    toml::to_string(&profiles).with_context(|| format!("{}", path.display()))
 }
 
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     // Write then rename, so that a concurrent grader never reads half a file.
     let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temp, text).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-    std::fs::rename(&temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(&temp, text).with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The fields the grader reads of cargo's `--message-format=json` lines (`compiler-artifact`,
@@ -263,7 +259,7 @@ fn run_cargo(
     target: &Target,
     progress: bool,
     sealed: bool,
-) -> Result<CargoRun, String> {
+) -> Result<CargoRun> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(&cargo);
     grader_core::cargo_env::clear_program_vars(&mut command);
@@ -285,7 +281,7 @@ fn run_cargo(
     } else {
         command.spawn()
     };
-    let mut child = spawned.map_err(|e| format!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
+    let mut child = spawned.with_context(|| format!("cannot run cargo ({})", cargo.to_string_lossy()))?;
     let stderr = child.stderr.take().expect("stderr is piped");
     let stderr_reader = std::thread::spawn(move || {
         let mut all = String::new();
@@ -339,7 +335,7 @@ fn run_cargo(
             _ => {}
         }
     }
-    let status = child.wait().map_err(|e| format!("cargo did not finish: {e}"))?;
+    let status = child.wait().context("cargo did not finish")?;
     run.success &= status.success();
     run.stderr = stderr_reader.join().unwrap_or_default();
     Ok(run)

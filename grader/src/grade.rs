@@ -7,6 +7,7 @@ use crate::schedule;
 use crate::sealed;
 use crate::shortcut::{self, ResultCache};
 use crate::target::{Target, state_dir};
+use anyhow::Result;
 use grader_core::sandbox::Sandbox;
 use grader_core::supervise::{Supervision, supervise};
 use grader_core::{ChallengePlan, ChallengeReport, Report, scoring};
@@ -33,7 +34,7 @@ pub fn grade(
     all: &[ChallengePlan],
     selected: &[&ChallengePlan],
     options: &Options<'_>,
-) -> Result<Report, String> {
+) -> Result<Report> {
     let mut known: BTreeMap<String, ChallengeReport> = BTreeMap::new();
     let mut keys: BTreeMap<String, String> = BTreeMap::new();
     let shown = target
@@ -97,7 +98,7 @@ fn build_and_run(
     all: &[ChallengePlan],
     plans: &[&ChallengePlan],
     options: &Options<'_>,
-) -> Result<BTreeMap<String, ChallengeReport>, String> {
+) -> Result<BTreeMap<String, ChallengeReport>> {
     let (progress, sealed, sandbox) = (options.progress, options.sealed, options.sandbox);
     let built = compile::build(kit, target, all, plans, progress, sealed)?;
     let mut how = Supervision {

@@ -2,6 +2,7 @@
 //! the first is a nudge, the last nearly the answer. What has been seen is kept in
 //! `target/grader/hints.json`, so `--reset` (or `cargo clean`) starts over.
 
+use anyhow::{Context, Result, anyhow};
 use grader_core::{ChallengePlan, QuestionPlan};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,28 +18,28 @@ fn load(kit: &Path) -> BTreeMap<String, usize> {
         .unwrap_or_default()
 }
 
-fn save(kit: &Path, state: &BTreeMap<String, usize>) -> Result<(), String> {
+fn save(kit: &Path, state: &BTreeMap<String, usize>) -> Result<()> {
     let path = state_file(kit);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let text = serde_json::to_string_pretty(state).expect("a map of counts serialises");
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Picks the question: the one named, or the only one.
-pub fn question<'a>(plan: &'a ChallengePlan, name: Option<&str>) -> Result<&'a QuestionPlan, String> {
+pub fn question<'a>(plan: &'a ChallengePlan, name: Option<&str>) -> Result<&'a QuestionPlan> {
     let ids: Vec<&str> = plan.questions.iter().map(|q| q.id.as_str()).collect();
     match name {
         Some(name) => plan.question(name).ok_or_else(|| {
-            format!(
+            anyhow!(
                 "{} has no question {name}; its questions are {}",
                 plan.id,
                 ids.join(", ")
             )
         }),
         None if plan.questions.len() == 1 => Ok(&plan.questions[0]),
-        None => Err(format!(
+        None => Err(anyhow!(
             "{} has several questions: say which, one of {}",
             plan.id,
             ids.join(", ")
@@ -47,12 +48,7 @@ pub fn question<'a>(plan: &'a ChallengePlan, name: Option<&str>) -> Result<&'a Q
 }
 
 /// Shows the next hint (with the earlier ones) and records it; returns the text to print.
-pub fn next_hint(
-    kit: &Path,
-    plan: &ChallengePlan,
-    question: &QuestionPlan,
-    reset: bool,
-) -> Result<String, String> {
+pub fn next_hint(kit: &Path, plan: &ChallengePlan, question: &QuestionPlan, reset: bool) -> Result<String> {
     let key = format!("{}/{}", plan.id, question.id);
     let mut state = load(kit);
     if reset {

@@ -18,6 +18,7 @@ mod shortcut;
 mod stubs;
 mod target;
 
+use anyhow::{Result, anyhow};
 use clap::Parser;
 use cli::{Cli, Commands, DevCommand};
 use grader_core::ChallengePlan;
@@ -41,13 +42,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            anstream::eprintln!("grader: {message}");
+            anstream::eprintln!("grader: {message:#}");
             ExitCode::from(CANNOT_GRADE)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<u8, String> {
+fn run(cli: Cli) -> Result<u8> {
     let kit = kit_root();
     if let Some(Commands::Dev(command)) = &cli.command {
         return run_dev(&kit, command);
@@ -208,7 +209,7 @@ fn build_ahead(
 }
 
 /// The challenges of `--only` (all of them when it is empty), in curriculum order.
-fn select<'a>(plans: &'a [ChallengePlan], only: &[String]) -> Result<Vec<&'a ChallengePlan>, String> {
+fn select<'a>(plans: &'a [ChallengePlan], only: &[String]) -> Result<Vec<&'a ChallengePlan>> {
     if only.is_empty() {
         return Ok(plans.iter().collect());
     }
@@ -224,7 +225,7 @@ fn select<'a>(plans: &'a [ChallengePlan], only: &[String]) -> Result<Vec<&'a Cha
 }
 
 /// Where check runners run: the default limits, with `--memory-limit` if given.
-fn sandbox(cli: &Cli) -> Result<grader_core::sandbox::Sandbox, String> {
+fn sandbox(cli: &Cli) -> Result<grader_core::sandbox::Sandbox> {
     let mut sandbox = grader_core::sandbox::Sandbox::for_grading();
     if let Some(limit) = &cli.memory_limit {
         sandbox.limits.memory = grader_core::sandbox::Limits::parse_size(limit)?;
@@ -233,13 +234,13 @@ fn sandbox(cli: &Cli) -> Result<grader_core::sandbox::Sandbox, String> {
 }
 
 /// The one format of a single grade: several are for `grader batch`, which writes a file for each.
-fn single_format(formats: &[cli::Format]) -> Result<Format, String> {
+fn single_format(formats: &[cli::Format]) -> Result<Format> {
     match formats {
         [] => Ok(Format::Table),
         [one] => Ok((*one).into()),
         several => {
             let names: Vec<&str> = several.iter().map(|&f| Format::from(f).name()).collect();
-            Err(format!(
+            Err(anyhow!(
                 "several formats ({}) are for `grader batch`, which writes one file per format; \
                  grade with one --format, or run `grader batch DIR --format {}`",
                 names.join(", "),
@@ -249,10 +250,10 @@ fn single_format(formats: &[cli::Format]) -> Result<Format, String> {
     }
 }
 
-fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan, String> {
+fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan> {
     grader_core::plan::find(plans, name).ok_or_else(|| {
         let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-        format!(
+        anyhow!(
             "there is no challenge `{name}`; the challenges are {}",
             ids.join(", ")
         )
@@ -261,7 +262,7 @@ fn find<'a>(plans: &'a [ChallengePlan], name: &str) -> Result<&'a ChallengePlan,
 
 /// `grader dev …`: exit 0 when the kit is consistent (or the scaffold was written), 1 when `dev
 /// check` found problems.
-fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8, String> {
+fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8> {
     match command {
         DevCommand::Check => {
             let problems = dev::check::check(kit);

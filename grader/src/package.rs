@@ -13,11 +13,12 @@ pub mod github;
 mod gradescope;
 
 use crate::cli::Engine;
+use anyhow::{Context, Result};
 use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 
 /// Writes the package for `engine` to `output` (or the engine's default place); prints where.
-pub fn run(kit: &Path, plans: &[ChallengePlan], engine: Engine, output: Option<&Path>) -> Result<u8, String> {
+pub fn run(kit: &Path, plans: &[ChallengePlan], engine: Engine, output: Option<&Path>) -> Result<u8> {
     match engine {
         Engine::Gradescope => {
             let output = output.map_or_else(|| gradescope::default_output(kit), Path::to_path_buf);
@@ -52,16 +53,16 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], engine: Engine, output: Option<&
 }
 
 /// Writes `bytes` to `path`, making its folder first.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     make_parent(path)?;
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Makes the folder `path` goes in, if it is missing.
-fn make_parent(path: &Path) -> Result<(), String> {
+fn make_parent(path: &Path) -> Result<()> {
     match path.parent().filter(|p| !p.as_os_str().is_empty()) {
         Some(parent) => std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot make the folder {}: {e}", parent.display())),
+            .with_context(|| format!("cannot make the folder {}", parent.display())),
         None => Ok(()),
     }
 }

@@ -9,6 +9,7 @@
 //! docs/ISOLATION.md lists what learner code can and cannot reach.
 
 use crate::target::{cargo_target_dir, state_dir};
+use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -48,27 +49,27 @@ pub struct RunFolder {
 }
 
 impl RunFolder {
-    pub fn new(hidden: &[PathBuf]) -> Result<RunFolder, String> {
+    pub fn new(hidden: &[PathBuf]) -> Result<RunFolder> {
         let dir = tempfile::Builder::new()
             .prefix("tokio-challenges-run-")
             .tempdir()
-            .map_err(|e| format!("cannot make a private folder for sealed grading: {e}"))?;
+            .context("cannot make a private folder for sealed grading")?;
         if hidden.iter().any(|h| dir.path().starts_with(h)) {
-            return Err(format!(
+            return Err(anyhow!(
                 "sealed grading needs a temporary folder outside the kit; {} is inside it (set TMPDIR)",
                 dir.path().display()
             ));
         }
         std::fs::create_dir(dir.path().join("work"))
-            .map_err(|e| format!("cannot make a private folder for sealed grading: {e}"))?;
+            .context("cannot make a private folder for sealed grading")?;
         Ok(RunFolder { dir })
     }
 
     /// Copies a runner in; returns the copy's path.
-    pub fn install(&self, runner: &Path, id: &str) -> Result<PathBuf, String> {
+    pub fn install(&self, runner: &Path, id: &str) -> Result<PathBuf> {
         let copy = self.dir.path().join(format!("runner-{id}"));
         std::fs::copy(runner, &copy)
-            .map_err(|e| format!("cannot copy the {id} runner for sealed grading: {e}"))?;
+            .with_context(|| format!("cannot copy the {id} runner for sealed grading"))?;
         Ok(copy)
     }
 

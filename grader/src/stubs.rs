@@ -11,6 +11,7 @@
 //! `target/` folders (build output), dot-files and dot-folders (editor and tool state), and symbolic
 //! links (not followed): `grader_core::tree::Skip::CRATE`.
 
+use anyhow::{Context, Result, anyhow};
 use grader_core::ChallengePlan;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ pub fn blob_id(bytes: &[u8]) -> String {
 }
 
 /// Every file of a crate folder (see the module's doc), as paths relative to `dir`, sorted.
-pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     grader_core::tree::files(dir, grader_core::tree::Skip::CRATE)
 }
 
@@ -40,11 +41,11 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 pub type Tree = BTreeMap<PathBuf, Vec<u8>>;
 
 /// Reads a crate folder's files into memory.
-pub fn read_tree(dir: &Path) -> Result<Tree, String> {
+pub fn read_tree(dir: &Path) -> Result<Tree> {
     let mut tree = Tree::new();
     for rel in files(dir)? {
         let path = dir.join(&rel);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         tree.insert(rel, bytes);
     }
     Ok(tree)
@@ -53,12 +54,12 @@ pub fn read_tree(dir: &Path) -> Result<Tree, String> {
 /// Makes `dir`'s files exactly `tree`: writes what differs, removes the files `tree` does not
 /// have (and the folders that leaves empty). Files that are already right are not written, so
 /// their timestamps, and cargo's fingerprints, stay. Returns how many files were written or removed.
-pub fn make_equal(dir: &Path, tree: &Tree) -> Result<usize, String> {
+pub fn make_equal(dir: &Path, tree: &Tree) -> Result<usize> {
     let current = if dir.exists() { files(dir)? } else { Vec::new() };
     let mut changed = 0;
     for rel in current.iter().filter(|rel| !tree.contains_key(*rel)) {
         let path = dir.join(rel);
-        std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         changed += 1;
         // Folders left empty go too; `remove_dir` refuses any that still hold something.
         for parent in rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()) {
@@ -73,46 +74,45 @@ pub fn make_equal(dir: &Path, tree: &Tree) -> Result<usize, String> {
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         changed += 1;
     }
     Ok(changed)
 }
 
 /// A relative path as the record writes it: `/`-separated, UTF-8.
-pub fn slash_path(rel: &Path) -> Result<String, String> {
+pub fn slash_path(rel: &Path) -> Result<String> {
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     parts
         .map(|p| p.join("/"))
-        .ok_or_else(|| format!("{}: the name is not UTF-8; rename the file", rel.display()))
+        .ok_or_else(|| anyhow!("{}: the name is not UTF-8; rename the file", rel.display()))
 }
 
 /// path (relative, `/`-separated) → git blob id (40 hex), for every file of a crate folder.
-pub fn digests(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+pub fn digests(dir: &Path) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for rel in files(dir)? {
         let path = dir.join(&rel);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         out.insert(slash_path(&rel)?, blob_id(&bytes));
     }
     Ok(out)
 }
 
 /// The record of `plan`'s shipped stub.
-pub fn shipped(kit: &Path, plan: &ChallengePlan) -> Result<BTreeMap<String, String>, String> {
+pub fn shipped(kit: &Path, plan: &ChallengePlan) -> Result<BTreeMap<String, String>> {
     let path = record_path(kit, plan);
     let shown = path.strip_prefix(kit).unwrap_or(&path).display().to_string();
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
+        anyhow!(
             "cannot read {shown} ({e}): the record of exercises/{}/ as shipped; the kit's authors write it with `cargo run -p grader -- dev sync`",
             plan.dir
         )
     })?;
     parse_record(&text)
-        .map_err(|e| format!("{shown}: {e}; `cargo run -p grader -- dev sync` writes it again"))
+        .map_err(|e| anyhow!("{shown}: {e}; `cargo run -p grader -- dev sync` writes it again"))
 }
 
 /// True when `dir` holds exactly the shipped stub (same files, same bytes).
@@ -121,7 +121,7 @@ pub fn is_shipped(kit: &Path, plan: &ChallengePlan, dir: &Path) -> bool {
 }
 
 /// One hex digest naming a crate folder's whole content (a hash over `digests`), for caches.
-pub fn content_key(dir: &Path) -> Result<String, String> {
+pub fn content_key(dir: &Path) -> Result<String> {
     let mut sha = sha1_smol::Sha1::new();
     for (path, id) in digests(dir)? {
         // A path cannot hold `\0` or `\n`-free ids; the separators make the encoding unambiguous.
@@ -146,13 +146,13 @@ pub fn render_record(plan: &ChallengePlan, digests: &BTreeMap<String, String>) -
 }
 
 /// Reads a record: `#` comment lines, then `<40 hex> <relative path>` lines.
-pub fn parse_record(text: &str) -> Result<BTreeMap<String, String>, String> {
+pub fn parse_record(text: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let bad = |why: &str| format!("line {}: {why}: {line:?}", n + 1);
+        let bad = |why: &str| anyhow!("line {}: {why}: {line:?}", n + 1);
         let (id, path) = line
             .split_once(' ')
             .ok_or_else(|| bad("expected `<git blob id> <path>`"))?;
@@ -189,11 +189,11 @@ pub fn differences(shipped: &BTreeMap<String, String>, actual: &BTreeMap<String,
 }
 
 /// Writes `plan`'s record from `exercises/<dir>` as it is now; returns the record's path.
-pub fn write_record(kit: &Path, plan: &ChallengePlan) -> Result<PathBuf, String> {
+pub fn write_record(kit: &Path, plan: &ChallengePlan) -> Result<PathBuf> {
     let digests = digests(&kit.join("exercises").join(&plan.dir))?;
     let path = record_path(kit, plan);
     std::fs::write(&path, render_record(plan, &digests))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
 }
 

@@ -1,6 +1,7 @@
 //! What is being graded: the learner's `exercises/`, the reference `solutions/`, or a copy of
 //! `exercises/` elsewhere on disk (a submission).
 
+use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
 
 /// The kit the grader is run in: `TOKIO_CHALLENGES_KIT` when set (the kit's tests point it at a
@@ -44,13 +45,13 @@ pub fn state_dir(kit: &Path) -> PathBuf {
 /// Holds `<state>/<name>.lock` for as long as the returned file lives, or says that `what` is already
 /// running: two runs staging at one fixed path (a batch, `dev wrong`, `dev mutants`, which mutates
 /// its workspace in place) would write over each other.
-pub fn exclusive(kit: &Path, name: &str, what: &str) -> Result<std::fs::File, String> {
+pub fn exclusive(kit: &Path, name: &str, what: &str) -> Result<std::fs::File> {
     let dir = state_dir(kit);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{name}.lock"));
-    let lock = std::fs::File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let lock = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
     if lock.try_lock().is_err() {
-        return Err(format!(
+        return Err(anyhow!(
             "another `{what}` is running with this kit; wait for it to finish"
         ));
     }
@@ -86,7 +87,7 @@ impl Target {
 
     /// A submission: a learner's whole clone of the kit (with `exercises/` inside) or an `exercises/`
     /// folder itself.
-    pub fn submission(dir: &Path) -> Result<Target, String> {
+    pub fn submission(dir: &Path) -> Result<Target> {
         let root = exercises_in(dir)?;
         Ok(Target {
             key: format!("submission-{:016x}", stable_hash(&root)),
@@ -98,16 +99,16 @@ impl Target {
 
 /// Where a submission's challenge crates are: `dir/exercises/` for a clone of the kit, `dir` itself
 /// for an `exercises/` folder. Anything else is reported, not guessed: the error says what was found.
-pub fn exercises_in(dir: &Path) -> Result<PathBuf, String> {
+pub fn exercises_in(dir: &Path) -> Result<PathBuf> {
     let root = dir
         .canonicalize()
-        .map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+        .with_context(|| format!("cannot read the submission {}", dir.display()))?;
     if !root.is_dir() {
-        return Err(format!("the submission {} is not a folder", dir.display()));
+        return Err(anyhow!("the submission {} is not a folder", dir.display()));
     }
-    let holds_challenges = |folder: &Path| -> Result<bool, String> {
+    let holds_challenges = |folder: &Path| -> Result<bool> {
         let entries = std::fs::read_dir(folder)
-            .map_err(|e| format!("cannot read the submission {}: {e}", dir.display()))?;
+            .with_context(|| format!("cannot read the submission {}", dir.display()))?;
         Ok(entries.flatten().any(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
             is_challenge_dir(&name) && entry.path().join("Cargo.toml").is_file()
@@ -120,7 +121,7 @@ pub fn exercises_in(dir: &Path) -> Result<PathBuf, String> {
     if holds_challenges(&root)? {
         return Ok(root);
     }
-    Err(format!(
+    Err(anyhow!(
         "{} is not a submission of the kit: it has neither an exercises/ folder nor challenge crates \
          (cNN-name/Cargo.toml) in it",
         dir.display()

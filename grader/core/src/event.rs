@@ -9,6 +9,7 @@
 //! knows which check killed it and starts the runner again after it.
 
 use crate::Status;
+use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
 /// Set (to `1`) in a runner's environment: it puts the runner in child mode. It carries nothing
@@ -71,7 +72,7 @@ impl Envelope {
 
 impl RunnerConfig {
     /// In a runner: the configuration on standard input, when [`RUNNER_ENV`] says there is one.
-    pub fn from_stdin() -> Option<Result<RunnerConfig, String>> {
+    pub fn from_stdin() -> Option<Result<RunnerConfig>> {
         if std::env::var_os(RUNNER_ENV).is_none_or(|v| v != "1") {
             return None;
         }
@@ -81,8 +82,8 @@ impl RunnerConfig {
             &mut line,
         );
         Some(match read {
-            Ok(_) => serde_json::from_str(&line).map_err(|e| format!("a bad runner configuration: {e}")),
-            Err(e) => Err(format!("cannot read the runner configuration: {e}")),
+            Ok(_) => serde_json::from_str(&line).context("a bad runner configuration"),
+            Err(e) => Err(anyhow!("cannot read the runner configuration: {e}")),
         })
     }
 

@@ -4,6 +4,7 @@
 //! every check's name and points without building learner code (so a challenge that does not compile
 //! still shows its full maximum score), and the check runner reads the same file to know what to run.
 
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -74,25 +75,25 @@ fn default_limit() -> u64 {
 }
 
 impl ChallengePlan {
-    pub fn from_toml(text: &str) -> Result<Self, String> {
-        let plan: ChallengePlan = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let plan: ChallengePlan = toml::from_str(text)?;
         plan.validate()?;
         Ok(plan)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<()> {
         let mut seen = std::collections::HashSet::new();
         for (_, check) in self.checks() {
             if !seen.insert(check.id.as_str()) {
-                return Err(format!("{}: check id `{}` appears twice", self.id, check.id));
+                return Err(anyhow!("{}: check id `{}` appears twice", self.id, check.id));
             }
             if check.points == 0 {
-                return Err(format!("{}: check `{}` has no points", self.id, check.id));
+                return Err(anyhow!("{}: check `{}` has no points", self.id, check.id));
             }
         }
         for q in &self.questions {
             if q.hints.is_empty() {
-                return Err(format!("{} {}: no hints", self.id, q.id));
+                return Err(anyhow!("{} {}: no hints", self.id, q.id));
             }
         }
         Ok(())
@@ -117,9 +118,9 @@ impl ChallengePlan {
 /// Every challenge's plan, in curriculum order (by folder name: `c01-…`, `c02-…`): each challenge
 /// keeps its plan in `<kit>/grader/checks/<dir>/challenge.toml`, so adding a challenge is adding its
 /// checks folder. An error names the file.
-pub fn discover(kit: &Path) -> Result<Vec<ChallengePlan>, String> {
+pub fn discover(kit: &Path) -> Result<Vec<ChallengePlan>> {
     let checks = kit.join("grader").join("checks");
-    let entries = std::fs::read_dir(&checks).map_err(|e| format!("cannot read {}: {e}", checks.display()))?;
+    let entries = std::fs::read_dir(&checks).with_context(|| format!("cannot read {}", checks.display()))?;
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path().join("challenge.toml")))
         .filter(|file| file.is_file())
@@ -129,8 +130,8 @@ pub fn discover(kit: &Path) -> Result<Vec<ChallengePlan>, String> {
         .iter()
         .map(|file| {
             let text =
-                std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            ChallengePlan::from_toml(&text).map_err(|e| format!("{}: {e}", file.display()))
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            ChallengePlan::from_toml(&text).with_context(|| format!("{}", file.display()))
         })
         .collect()
 }

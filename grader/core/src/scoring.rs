@@ -179,6 +179,11 @@ checks = [{ id = "c", name = "third", points = 5 }]
     #[test]
     fn plans_reject_duplicate_ids() {
         let text = PLAN.replace("id = \"b\"", "id = \"a\"");
-        assert!(ChallengePlan::from_toml(&text).unwrap_err().contains("twice"));
+        assert!(
+            ChallengePlan::from_toml(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! never followed: a submission's link could point anywhere (the kit's solutions, say) or at its own
 //! folder.
 
+use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
 /// What a walk leaves out.
@@ -40,14 +41,14 @@ pub enum Kind {
 
 /// Every entry under `dir` that `skip` keeps, as paths relative to `dir`, in path order (a folder
 /// before what it holds).
-pub fn walk(dir: &Path, skip: Skip<'_>) -> Result<Vec<(PathBuf, Kind)>, String> {
+pub fn walk(dir: &Path, skip: Skip<'_>) -> Result<Vec<(PathBuf, Kind)>> {
     let mut out = Vec::new();
     walk_into(dir, Path::new(""), skip, &mut out)?;
     Ok(out)
 }
 
 /// The files (no folders, no links) under `dir` that `skip` keeps, relative to `dir`, sorted.
-pub fn files(dir: &Path, skip: Skip<'_>) -> Result<Vec<PathBuf>, String> {
+pub fn files(dir: &Path, skip: Skip<'_>) -> Result<Vec<PathBuf>> {
     Ok(walk(dir, skip)?
         .into_iter()
         .filter_map(|(path, kind)| (kind == Kind::File).then_some(path))
@@ -65,18 +66,18 @@ pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn walk_into(root: &Path, rel: &Path, skip: Skip<'_>, out: &mut Vec<(PathBuf, Kind)>) -> Result<(), String> {
+fn walk_into(root: &Path, rel: &Path, skip: Skip<'_>, out: &mut Vec<(PathBuf, Kind)>) -> Result<()> {
     let here = root.join(rel);
-    let entries = std::fs::read_dir(&here).map_err(|e| format!("cannot read {}: {e}", here.display()))?;
+    let entries = std::fs::read_dir(&here).with_context(|| format!("cannot read {}", here.display()))?;
     let mut entries = entries
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("cannot read {}: {e}", here.display()))?;
+        .with_context(|| format!("cannot read {}", here.display()))?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name();
         let kind = entry
             .file_type()
-            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
         let text = name.to_string_lossy();
         let left_out = (skip.dot_names && text.starts_with('.'))
             || skip.names.contains(&text.as_ref())

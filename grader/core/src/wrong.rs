@@ -22,6 +22,7 @@
 //! every case; `grader dev check` applies every edit without building anything.
 
 use crate::ChallengePlan;
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -67,12 +68,12 @@ pub fn correct_dir(kit: &Path, plan: &ChallengePlan) -> PathBuf {
 }
 
 /// Every case of a challenge, sorted by name. A missing folder is no cases.
-pub fn load_cases(kit: &Path, plan: &ChallengePlan) -> Result<Vec<WrongCase>, String> {
+pub fn load_cases(kit: &Path, plan: &ChallengePlan) -> Result<Vec<WrongCase>> {
     load_cases_in(&cases_dir(kit, plan))
 }
 
 /// Every case in `dir` (one challenge's folder of cases), sorted by name. A missing folder is no cases.
-pub fn load_cases_in(dir: &Path) -> Result<Vec<WrongCase>, String> {
+pub fn load_cases_in(dir: &Path) -> Result<Vec<WrongCase>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
@@ -85,9 +86,9 @@ pub fn load_cases_in(dir: &Path) -> Result<Vec<WrongCase>, String> {
 }
 
 /// Reads one case file.
-pub fn load_case(path: &Path) -> Result<WrongCase, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut case: WrongCase = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn load_case(path: &Path) -> Result<WrongCase> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let mut case: WrongCase = toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
     case.name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -138,11 +139,11 @@ impl WrongCase {
     }
 
     /// Applies the edits, in order, to the solution crate copied at `crate_dir`.
-    pub fn apply(&self, crate_dir: &Path) -> Result<(), String> {
+    pub fn apply(&self, crate_dir: &Path) -> Result<()> {
         for (i, edit) in self.edits.iter().enumerate() {
             let file = crate_dir.join(&edit.file);
             let text = std::fs::read_to_string(&file).map_err(|e| {
-                format!(
+                anyhow!(
                     "{}: edit {}: cannot read {}: {e}",
                     self.path.display(),
                     i + 1,
@@ -150,20 +151,20 @@ impl WrongCase {
                 )
             })?;
             let text = apply_edit(&text, edit)
-                .map_err(|e| format!("{}: edit {} of {}: {e}", self.path.display(), i + 1, edit.file))?;
-            std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+                .with_context(|| format!("{}: edit {} of {}", self.path.display(), i + 1, edit.file))?;
+            std::fs::write(&file, text).with_context(|| format!("{}", file.display()))?;
         }
         Ok(())
     }
 
     /// Applies the edits to in-memory copies of the files `read` gives, without writing anything.
-    pub fn dry_run(&self, mut read: impl FnMut(&str) -> Option<String>) -> Result<(), String> {
+    pub fn dry_run(&self, mut read: impl FnMut(&str) -> Option<String>) -> Result<()> {
         let mut files: std::collections::BTreeMap<&str, String> = Default::default();
         for (i, edit) in self.edits.iter().enumerate() {
             let text = match files.remove(edit.file.as_str()) {
                 Some(text) => text,
                 None => read(&edit.file).ok_or_else(|| {
-                    format!(
+                    anyhow!(
                         "{}: edit {}: the solution has no file {}",
                         self.path.display(),
                         i + 1,
@@ -172,7 +173,7 @@ impl WrongCase {
                 })?,
             };
             let text = apply_edit(&text, edit)
-                .map_err(|e| format!("{}: edit {} of {}: {e}", self.path.display(), i + 1, edit.file))?;
+                .with_context(|| format!("{}: edit {} of {}", self.path.display(), i + 1, edit.file))?;
             files.insert(edit.file.as_str(), text);
         }
         Ok(())
@@ -262,14 +263,14 @@ pub fn verdict(
 }
 
 /// Replaces the one occurrence of `edit.find` in `text`.
-pub fn apply_edit(text: &str, edit: &Edit) -> Result<String, String> {
+pub fn apply_edit(text: &str, edit: &Edit) -> Result<String> {
     match text.matches(edit.find.as_str()).count() {
         1 => Ok(text.replacen(edit.find.as_str(), &edit.replace, 1)),
-        0 => Err(format!(
+        0 => Err(anyhow!(
             "`find` does not match: the solution changed; update the edit to the new text (it begins {:?})",
             first_line(&edit.find)
         )),
-        n => Err(format!(
+        n => Err(anyhow!(
             "`find` matches {n} times: add a neighbouring line so it matches once (it begins {:?})",
             first_line(&edit.find)
         )),
@@ -305,11 +306,13 @@ mod tests {
         assert!(
             apply_edit("a\n", &edit("z\n", ""))
                 .unwrap_err()
+                .to_string()
                 .contains("does not match")
         );
         assert!(
             apply_edit("a\na\n", &edit("a\n", ""))
                 .unwrap_err()
+                .to_string()
                 .contains("matches 2 times")
         );
     }

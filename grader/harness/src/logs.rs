@@ -69,6 +69,11 @@ thread_local! {
     static THREAD_CHECK: Cell<u64> = const { Cell::new(0) };
 }
 
+/// Tests that capture logs take this: the events are one list per process, and libtest runs tests
+/// in parallel.
+#[cfg(test)]
+pub(crate) static TEST_CAPTURE: Mutex<()> = Mutex::new(());
+
 /// The runner starts a check: returns its number, for [`for_check`] on each of its threads.
 pub(crate) fn begin_check() -> u64 {
     CURRENT_CHECK.fetch_add(1, Ordering::SeqCst) + 1
@@ -229,7 +234,10 @@ mod tests {
     use super::*;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    // The lock only keeps other tests' captures out; no task of this test takes it.
+    #[allow(clippy::await_holding_lock)]
     async fn events_from_other_tasks_are_captured_with_their_fields() {
+        let _alone = TEST_CAPTURE.lock().unwrap_or_else(|e| e.into_inner());
         let logs = capture().expect("the first capture installs the recorder");
         let peer: std::net::SocketAddr = "127.0.0.1:4242".parse().unwrap();
         tokio::spawn(async move {

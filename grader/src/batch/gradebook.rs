@@ -1,6 +1,7 @@
 //! `gradebook.csv`: one row per submission, with its total, each challenge's score and each
 //! question's, in the order of the plans (so that two batches of one kit have the same columns).
 
+use anyhow::{Result, anyhow};
 use grader_core::{ChallengePlan, Report};
 use std::path::Path;
 
@@ -13,8 +14,8 @@ pub struct Row<'a> {
 }
 
 /// Writes the whole gradebook (as every report: a reader never sees half of it).
-pub fn write(path: &Path, plans: &[&ChallengePlan], rows: &[Row<'_>]) -> Result<(), String> {
-    let error = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+pub fn write(path: &Path, plans: &[&ChallengePlan], rows: &[Row<'_>]) -> Result<()> {
+    let error = |e: &dyn std::fmt::Display| anyhow!("cannot write {}: {e}", path.display());
     let mut csv = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["submission", "status", "score", "max_score", "percent"]
         .map(String::from)

@@ -8,6 +8,7 @@ use super::{gradebook, stage, submission_page};
 use crate::grade::{self, Options};
 use crate::shortcut::ResultCache;
 use crate::target::{Target, exercises_in, state_dir};
+use anyhow::{Context, Result, anyhow};
 use grader_core::report::{Format, write_report};
 use grader_core::sandbox::Sandbox;
 use grader_core::{ChallengePlan, Report};
@@ -28,7 +29,8 @@ pub struct Batch {
 /// One submission's result, as the gradebook and the class page need it.
 struct Done {
     name: String,
-    outcome: Result<Report, String>,
+    /// The report, or why there is none (as the class page says it).
+    outcome: std::result::Result<Report, String>,
 }
 
 /// Grades every submission under `batch.dir`. Exit status as for one grade: 0 when every check of
@@ -42,14 +44,14 @@ pub fn run(
     plans: &[&ChallengePlan],
     sandbox: &Sandbox,
     batch: &Batch,
-) -> Result<u8, String> {
+) -> Result<u8> {
     let started = Instant::now();
     let output = batch.output.clone().unwrap_or_else(|| default_output(&batch.dir));
     std::fs::create_dir_all(output.join("reports"))
-        .map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+        .with_context(|| format!("cannot create {}", output.display()))?;
     let (submissions, files) = discover(&batch.dir, &output)?;
     if submissions.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "there are no submission folders in {}",
             batch.dir.display()
         ));
@@ -98,12 +100,12 @@ pub fn run(
             Err(reason) => say(
                 &bar,
                 batch.quiet,
-                format!("{:<24} not graded: {reason}", submission.name),
+                format!("{:<24} not graded: {reason:#}", submission.name),
             ),
         }
         done.push(Done {
             name: submission.name.clone(),
-            outcome,
+            outcome: outcome.map_err(|e| format!("{e:#}")),
         });
         write_class_files(&output, plans, &done)?;
         bar.inc(1);
@@ -150,7 +152,7 @@ struct Grading<'a> {
 impl Grading<'_> {
     /// Grades one submission (or takes its report back if nothing changed since), and writes its
     /// reports. `Err` is the reason it was not graded.
-    fn grade(&self, submission: &Submission) -> (Result<Report, String>, How) {
+    fn grade(&self, submission: &Submission) -> (Result<Report>, How) {
         match self.try_grade(submission) {
             Ok((report, how)) => (Ok(report), how),
             Err(reason) => {
@@ -160,7 +162,7 @@ impl Grading<'_> {
         }
     }
 
-    fn try_grade(&self, submission: &Submission) -> Result<(Report, How), String> {
+    fn try_grade(&self, submission: &Submission) -> Result<(Report, How)> {
         let folder = self.folder(submission);
         let exercises = exercises_in(&submission.path)?;
         // Resuming: the fingerprint names the submission's content and everything that grades it.
@@ -209,7 +211,7 @@ impl Grading<'_> {
     }
 }
 
-fn write_reports(folder: &Path, name: &str, report: &Report, formats: &[Format]) -> Result<(), String> {
+fn write_reports(folder: &Path, name: &str, report: &Report, formats: &[Format]) -> Result<()> {
     write_report(&folder.join("report.json"), &grader_core::report::to_json(report))?;
     write_report(
         &folder.join("report.html"),
@@ -222,7 +224,7 @@ fn write_reports(folder: &Path, name: &str, report: &Report, formats: &[Format])
     Ok(())
 }
 
-fn write_class_files(output: &Path, plans: &[&ChallengePlan], done: &[Done]) -> Result<(), String> {
+fn write_class_files(output: &Path, plans: &[&ChallengePlan], done: &[Done]) -> Result<()> {
     let rows: Vec<gradebook::Row<'_>> = done
         .iter()
         .map(|d| gradebook::Row {

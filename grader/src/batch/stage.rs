@@ -7,20 +7,21 @@
 //! changed to cargo; what is written gets a fresh modification time, later than any build before it.
 
 use crate::stubs;
+use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
 /// Stages a submission's `exercises/` as `<stage>/exercises/`, next to a link to the kit's
 /// `grader/`: the exercise crates name their checks as a dev-dependency
 /// (`../../grader/checks/…`), and cargo reads that manifest even when it only builds the crate as
 /// a dependency of a runner. Returns the staged `exercises/` folder.
-pub fn stage(kit: &Path, stage: &Path, exercises: &Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(stage).map_err(|e| format!("cannot create {}: {e}", stage.display()))?;
+pub fn stage(kit: &Path, stage: &Path, exercises: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(stage).with_context(|| format!("cannot create {}", stage.display()))?;
     let link = stage.join("grader");
     let grader = kit.join("grader");
     if std::fs::read_link(&link).ok().as_deref() != Some(grader.as_path()) {
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(&grader, &link)
-            .map_err(|e| format!("cannot link {} to {}: {e}", link.display(), grader.display()))?;
+            .with_context(|| format!("cannot link {} to {}", link.display(), grader.display()))?;
     }
     let staged = stage.join("exercises");
     mirror(exercises, &staged)?;
@@ -30,7 +31,7 @@ pub fn stage(kit: &Path, stage: &Path, exercises: &Path) -> Result<PathBuf, Stri
 /// Makes `to` hold exactly the crate files of `from` (see [`stubs::files`]: no `target/`, no
 /// dot-names, no symbolic links, which could point at the kit's solutions). Returns how many files
 /// were written or removed.
-pub fn mirror(from: &Path, to: &Path) -> Result<usize, String> {
+pub fn mirror(from: &Path, to: &Path) -> Result<usize> {
     stubs::make_equal(to, &stubs::read_tree(from)?)
 }
 

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub fn check(kit: &Path) -> Vec<String> {
     let plans = match grader_core::plan::discover(kit) {
         Ok(plans) => plans,
-        Err(e) => return vec![e],
+        Err(e) => return vec![format!("{e:#}")],
     };
     let mut problems = Vec::new();
     for plan in &plans {
@@ -90,7 +90,7 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
                 "{}: the package is `{name}`, expected `{package}`",
                 rel(kit, &dir.join("Cargo.toml"))
             )),
-            Err(e) => problems.push(e),
+            Err(e) => problems.push(format!("{e:#}")),
         }
     }
     check_mirror(kit, plan, &exercise, &solution, problems);
@@ -339,7 +339,7 @@ fn check_spec(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>) {
 fn check_wrong_answers(kit: &Path, plan: &ChallengePlan, solution: &Path, problems: &mut Vec<String>) {
     let cases = match wrong::load_cases(kit, plan) {
         Ok(cases) => cases,
-        Err(e) => return problems.push(e),
+        Err(e) => return problems.push(format!("{e:#}")),
     };
     if cases.len() < 3 {
         problems.push(format!(
@@ -353,7 +353,7 @@ fn check_wrong_answers(kit: &Path, plan: &ChallengePlan, solution: &Path, proble
         case.path = PathBuf::from(rel(kit, &case.path));
         problems.extend(case.problems(plan));
         if let Err(e) = case.dry_run(|file| std::fs::read_to_string(solution.join(file)).ok()) {
-            problems.push(e);
+            problems.push(format!("{e:#}"));
         }
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub fn check(kit: &Path, plan: &ChallengePlan, solution: &Path, problems: &mut Vec<String>) {
     let dir = wrong::correct_dir(kit, plan);
     match wrong::load_cases_in(&dir) {
-        Err(e) => problems.push(e),
+        Err(e) => problems.push(format!("{e:#}")),
         Ok(cases) => {
             for mut case in cases {
                 case.path = PathBuf::from(rel(kit, &case.path));
@@ -30,13 +30,13 @@ pub fn check(kit: &Path, plan: &ChallengePlan, solution: &Path, problems: &mut V
                         .filter(|p| !p.contains("`fails` is empty")),
                 );
                 if let Err(e) = case.dry_run(|file| std::fs::read_to_string(solution.join(file)).ok()) {
-                    problems.push(e);
+                    problems.push(format!("{e:#}"));
                 }
             }
         }
     }
     match mutants::config(kit, plan) {
-        Err(e) => problems.push(e),
+        Err(e) => problems.push(format!("{e:#}")),
         Ok(config) => {
             let file = format!("grader/checks/{}/{}", plan.dir, mutants::FILE);
             for survivor in &config.survivors {

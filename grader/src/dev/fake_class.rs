@@ -15,6 +15,7 @@
 //! Every solved crate gets a comment naming its learner, so that no two submissions share a crate:
 //! the batch's result cache cannot make the class look faster than a real one would be.
 
+use anyhow::{Context, Result, anyhow};
 use grader_core::{ChallengePlan, wrong};
 use std::path::{Path, PathBuf};
 
@@ -63,11 +64,11 @@ impl Kind {
 }
 
 /// Writes `count` submissions under `dir` (which must not exist or be empty); returns their names.
-pub fn make(kit: &Path, plans: &[ChallengePlan], dir: &Path, count: usize) -> Result<Vec<String>, String> {
-    let io = |e: std::io::Error, what: &Path| format!("{}: {e}", what.display());
+pub fn make(kit: &Path, plans: &[ChallengePlan], dir: &Path, count: usize) -> Result<Vec<String>> {
+    let io = |e: std::io::Error, what: &Path| anyhow!("{}: {e}", what.display());
     std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
     if std::fs::read_dir(dir).map_err(|e| io(e, dir))?.next().is_some() {
-        return Err(format!("{} is not empty: give a new folder", dir.display()));
+        return Err(anyhow!("{} is not empty: give a new folder", dir.display()));
     }
     let mut names = Vec::new();
     for i in 0..count {
@@ -131,20 +132,20 @@ pub fn make(kit: &Path, plans: &[ChallengePlan], dir: &Path, count: usize) -> Re
 }
 
 /// Marks every Rust file of a solved crate as this learner's.
-fn sign(crate_dir: &Path, learner: &str) -> Result<(), String> {
+fn sign(crate_dir: &Path, learner: &str) -> Result<()> {
     for file in rust_files(crate_dir)? {
         append(&file, &format!("\n// {learner}\n"))?;
     }
     Ok(())
 }
 
-fn append(file: &Path, text: &str) -> Result<(), String> {
-    let mut content = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+fn append(file: &Path, text: &str) -> Result<()> {
+    let mut content = std::fs::read_to_string(file).with_context(|| format!("{}", file.display()))?;
     content.push_str(text);
-    std::fs::write(file, content).map_err(|e| format!("{}: {e}", file.display()))
+    std::fs::write(file, content).with_context(|| format!("{}", file.display()))
 }
 
-fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(crate::stubs::files(dir)?
         .into_iter()
         .filter(|rel| rel.extension().is_some_and(|e| e == "rs"))
@@ -152,6 +153,6 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .collect())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     crate::batch::mirror(from, to).map(|_| ())
 }

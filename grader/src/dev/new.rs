@@ -3,24 +3,27 @@
 //! next: every place the scaffold writes `TODO(author)`. It also records the stub as shipped
 //! (`grader/checks/<dir>/shipped-stub.txt`); `dev sync` records it again after the stub changes.
 
+use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
 
 /// Writes the challenge's files and its row in the root README; returns the files written.
-pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, String> {
+pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>> {
     let (id, slug) = parse_name(name)?;
     if title.trim().is_empty() {
-        return Err("give the challenge a title: `dev new cNN-slug \"Title\"`".into());
+        return Err(anyhow!(
+            "give the challenge a title: `dev new cNN-slug \"Title\"`"
+        ));
     }
     let dir = name;
-    let number: u32 = id[1..].parse().map_err(|_| format!("`{id}` is not cNN"))?;
+    let number: u32 = id[1..].parse().map_err(|_| anyhow!("`{id}` is not cNN"))?;
     let plans = grader_core::plan::discover(kit)?;
     if let Some(plan) = plans.iter().find(|p| p.id == id) {
-        return Err(format!("{id} exists already: {}", plan.dir));
+        return Err(anyhow!("{id} exists already: {}", plan.dir));
     }
     let places = ["exercises", "solutions", "grader/checks", "tests/wrong"];
     for place in places {
         if kit.join(place).join(dir).exists() {
-            return Err(format!("{place}/{dir} exists already"));
+            return Err(anyhow!("{place}/{dir} exists already"));
         }
     }
     let vars = Vars {
@@ -66,11 +69,10 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
     for (path, template) in files {
         let path = kit.join(vars.fill(path));
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&path, vars.fill(template))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     add_readme_row(kit, &vars)?;
@@ -78,15 +80,15 @@ pub fn scaffold(kit: &Path, name: &str, title: &str) -> Result<Vec<PathBuf>, Str
     let plan = grader_core::plan::discover(kit)?
         .into_iter()
         .find(|p| p.id == id)
-        .ok_or_else(|| format!("grader/checks/{dir}/challenge.toml was written but cannot be found"))?;
+        .ok_or_else(|| anyhow!("grader/checks/{dir}/challenge.toml was written but cannot be found"))?;
     written.push(crate::stubs::write_record(kit, &plan)?);
     Ok(written)
 }
 
 /// `c10-echo` → (`c10`, `echo`).
-fn parse_name(name: &str) -> Result<(String, String), String> {
+fn parse_name(name: &str) -> Result<(String, String)> {
     let usage = || {
-        format!(
+        anyhow!(
             "`{name}` is not a challenge name: write cNN-slug, e.g. c10-echo (lower case, digits, dashes)"
         )
     };
@@ -106,19 +108,19 @@ fn parse_name(name: &str) -> Result<(String, String), String> {
 }
 
 /// Adds the challenge's row after the last row of the root README's challenges table.
-fn add_readme_row(kit: &Path, vars: &Vars<'_>) -> Result<(), String> {
+fn add_readme_row(kit: &Path, vars: &Vars<'_>) -> Result<()> {
     let path = kit.join("README.md");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let row = vars.fill("| [{id} {slug}](exercises/{dir}/README.md) | TODO(author): the concept → its tokio counterpart | 2 |");
     let mut lines: Vec<&str> = text.lines().collect();
     let last_row = lines
         .iter()
         .rposition(|l| l.starts_with("| [c") && l.contains("(exercises/"))
-        .ok_or("README.md has no challenges table (rows like `| [c01 identity](exercises/c01-identity/README.md) | … | 22 |`)")?;
+        .context("README.md has no challenges table (rows like `| [c01 identity](exercises/c01-identity/README.md) | … | 22 |`)")?;
     lines.insert(last_row + 1, &row);
     let mut out = lines.join("\n");
     out.push('\n');
-    std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))
 }
 
 struct Vars<'a> {

@@ -13,7 +13,7 @@ pub fn check(kit: &Path, plan: &ChallengePlan, exercise: &Path, problems: &mut V
     let record = record.strip_prefix(kit).unwrap_or(&record).display();
     let shipped = match stubs::shipped(kit, plan) {
         Ok(shipped) => shipped,
-        Err(e) => return problems.push(e),
+        Err(e) => return problems.push(format!("{e:#}")),
     };
     match stubs::digests(exercise) {
         Ok(actual) => {
@@ -26,7 +26,7 @@ pub fn check(kit: &Path, plan: &ChallengePlan, exercise: &Path, problems: &mut V
                 ));
             }
         }
-        Err(e) => problems.push(e),
+        Err(e) => problems.push(format!("{e:#}")),
     }
 }
 

@@ -10,11 +10,12 @@
 //! its content changes.
 
 use crate::stubs;
+use anyhow::{Context, Result};
 use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 
 /// Brings every derived fact up to date; returns the files it rewrote.
-pub fn sync(kit: &Path, plans: &[ChallengePlan]) -> Result<Vec<PathBuf>, String> {
+pub fn sync(kit: &Path, plans: &[ChallengePlan]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for plan in plans {
         let readme = kit.join("exercises").join(&plan.dir).join("README.md");
@@ -39,14 +40,14 @@ pub fn sync(kit: &Path, plans: &[ChallengePlan]) -> Result<Vec<PathBuf>, String>
     Ok(written)
 }
 
-fn write_if_changed(path: &Path, text: &str, written: &mut Vec<PathBuf>) -> Result<(), String> {
+fn write_if_changed(path: &Path, text: &str, written: &mut Vec<PathBuf>) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     written.push(path.to_path_buf());
     Ok(())
 }

@@ -13,6 +13,7 @@
 use crate::grade;
 use crate::stubs;
 use crate::target::{Target, state_dir};
+use anyhow::{Result, anyhow};
 use grader_core::wrong::{self, Verdict, WrongCase};
 use grader_core::{ChallengePlan, Status};
 use serde::Serialize;
@@ -58,7 +59,7 @@ struct Row<'a> {
 }
 
 /// Runs the command; exit 0 when every case got the verdict it should.
-pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8, String> {
+pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8> {
     let selected: Vec<&ChallengePlan> = plans
         .iter()
         .filter(|p| {
@@ -86,7 +87,7 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8,
                 .filter(|p| !(case.fails.is_empty() && p.contains("`fails` is empty")))
                 .collect();
             if !problems.is_empty() {
-                return Err(problems.join("\n"));
+                return Err(anyhow!(problems.join("\n")));
             }
             cases.push(Case {
                 plan,
@@ -165,7 +166,7 @@ fn wanted(case: &Case<'_>, verdict: &Verdict, correct: bool) -> bool {
     }
 }
 
-fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8, String> {
+fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8> {
     let mut rows = Vec::new();
     let mut all_wanted = true;
     for cases in by_challenge {
@@ -253,7 +254,7 @@ fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8
     let good = rows.iter().filter(|r| r.wanted).count();
     println!("{good} of {total} cases as they should be");
     if let Some(path) = &options.json {
-        let text = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(&rows)?;
         grader_core::report::write_report(path, &text)?;
     }
     Ok(if all_wanted { 0 } else { 1 })

@@ -5,6 +5,7 @@
 //! The copy is whole (dot-files too) except `target/` folders, which are build output and can be
 //! large. Backups are never deleted by the grader.
 
+use anyhow::{Context, Result, anyhow};
 use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 
@@ -45,12 +46,12 @@ pub struct Backup {
 }
 
 /// The latest backup of `plan`'s folder, whatever took it; `None` when there is none.
-pub fn latest(kit: &Path, plan: &ChallengePlan) -> Result<Option<Backup>, String> {
+pub fn latest(kit: &Path, plan: &ChallengePlan) -> Result<Option<Backup>> {
     let root = backups_dir(kit);
     let entries = match std::fs::read_dir(&root) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", root.display())),
+        Err(e) => return Err(anyhow!("cannot read {}: {e}", root.display())),
     };
     // By name (local time to the second, then `-2`, `-3`), and within one second by when the
     // folder was written: a reset and a restore can land in the same second.
@@ -100,9 +101,9 @@ pub fn backups_dir(kit: &Path) -> PathBuf {
 
 /// Copies `exercises/<dir>` whole into a new backup; returns the copy's path
 /// (`…/backups/<stamp>-<id>-<why>/<dir>`). A missing exercise folder gives an empty copy.
-pub fn save(kit: &Path, plan: &ChallengePlan, why: Why) -> Result<PathBuf, String> {
+pub fn save(kit: &Path, plan: &ChallengePlan, why: Why) -> Result<PathBuf> {
     let root = backups_dir(kit);
-    std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let base = format!("{}-{}-{}", timestamp(), plan.id, why.as_str());
     let folder = (1..)
         .map(|n| {
@@ -116,36 +117,36 @@ pub fn save(kit: &Path, plan: &ChallengePlan, why: Why) -> Result<PathBuf, Strin
         .find_map(|folder| match std::fs::create_dir(&folder) {
             Ok(()) => Some(Ok(folder)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
-            Err(e) => Some(Err(format!("cannot create {}: {e}", folder.display()))),
+            Err(e) => Some(Err(anyhow!("cannot create {}: {e}", folder.display()))),
         })
-        .unwrap_or_else(|| Err(format!("no free backup name in {}", root.display())))?;
+        .unwrap_or_else(|| Err(anyhow!("no free backup name in {}", root.display())))?;
     let copy = folder.join(&plan.dir);
     let from = super::exercise_dir(kit, plan);
     if from.exists() {
         copy_tree(&from, &copy)?;
     } else {
-        std::fs::create_dir(&copy).map_err(|e| format!("cannot create {}: {e}", copy.display()))?;
+        std::fs::create_dir(&copy).with_context(|| format!("cannot create {}", copy.display()))?;
     }
     Ok(copy)
 }
 
 /// Copies `from` into `to` (created), all but `target/` folders; symbolic links stay links.
-fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     use grader_core::tree::{Kind, Skip, walk};
-    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     for (rel, kind) in walk(from, Skip::ALL_BUT_BUILDS)? {
         let (source, target) = (from.join(&rel), to.join(&rel));
         match kind {
             Kind::Folder => std::fs::create_dir_all(&target)
-                .map_err(|e| format!("cannot create {}: {e}", target.display()))?,
+                .with_context(|| format!("cannot create {}", target.display()))?,
             Kind::Link => {
                 let link = std::fs::read_link(&source)
-                    .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+                    .with_context(|| format!("cannot read {}", source.display()))?;
                 symlink(&link, &target)?;
             }
             Kind::File => {
                 std::fs::copy(&source, &target)
-                    .map_err(|e| format!("cannot copy {} to {}: {e}", source.display(), target.display()))?;
+                    .with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
             }
         }
     }
@@ -153,15 +154,15 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
 }
 
 #[cfg(unix)]
-fn symlink(link: &Path, at: &Path) -> Result<(), String> {
-    std::os::unix::fs::symlink(link, at).map_err(|e| format!("cannot create {}: {e}", at.display()))
+fn symlink(link: &Path, at: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(link, at).with_context(|| format!("cannot create {}", at.display()))
 }
 
 #[cfg(not(unix))]
-fn symlink(link: &Path, at: &Path) -> Result<(), String> {
+fn symlink(link: &Path, at: &Path) -> Result<()> {
     std::fs::copy(link, at)
         .map(|_| ())
-        .map_err(|e| format!("cannot copy {} to {}: {e}", link.display(), at.display()))
+        .with_context(|| format!("cannot copy {} to {}", link.display(), at.display()))
 }
 
 /// Now, in local time, as `2025-03-14_09-26-53`.

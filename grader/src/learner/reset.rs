@@ -10,6 +10,7 @@ use super::backup::{self, Why};
 use super::exercise_dir;
 use crate::stubs;
 use crate::stubs::{Tree, make_equal};
+use anyhow::{Context, Result, anyhow};
 use grader_core::ChallengePlan;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,11 +18,7 @@ use std::process::Command;
 /// Restores `plan`'s stub; returns what to tell the learner. A folder that differs from the stub
 /// is replaced only once `confirm` (given the files that differ) says yes: the CLI asks on a
 /// terminal, and takes `--yes` from a script.
-pub fn run(
-    kit: &Path,
-    plan: &ChallengePlan,
-    confirm: &dyn Fn(&[String]) -> Result<bool, String>,
-) -> Result<String, String> {
+pub fn run(kit: &Path, plan: &ChallengePlan, confirm: &dyn Fn(&[String]) -> Result<bool>) -> Result<String> {
     let dir = exercise_dir(kit, plan);
     if stubs::is_shipped(kit, plan, &dir) {
         return Ok(format!(
@@ -42,14 +39,14 @@ pub fn run(
     }
     let saved = backup::save(kit, plan, Why::Reset)?;
     make_equal(&dir, &tree).map_err(|e| {
-        format!(
-            "{e}. exercises/{}/ may be half restored; your files are saved in {}",
+        anyhow!(
+            "{e:#}. exercises/{}/ may be half restored; your files are saved in {}",
             plan.dir,
             saved.display()
         )
     })?;
     if !stubs::is_shipped(kit, plan, &dir) {
-        return Err(format!(
+        return Err(anyhow!(
             "exercises/{}/ still differs from the stub as shipped after the reset (is a file there read-only?); your files are saved in {}",
             plan.dir,
             saved.display()
@@ -64,7 +61,7 @@ pub fn run(
 
 /// Whether to replace the `edited` files of `plan`'s folder: yes with `--yes`; on a terminal, the
 /// learner's answer; from a script without `--yes`, an error that says how.
-pub fn confirm(plan: &ChallengePlan, edited: &[String], yes: bool) -> Result<bool, String> {
+pub fn confirm(plan: &ChallengePlan, edited: &[String], yes: bool) -> Result<bool> {
     use std::io::{BufRead, IsTerminal, Write};
     if yes {
         return Ok(true);
@@ -75,9 +72,10 @@ pub fn confirm(plan: &ChallengePlan, edited: &[String], yes: bool) -> Result<boo
         [first, rest @ ..] => format!(" ({first} and {} more)", rest.len()),
     };
     if !std::io::stdin().is_terminal() {
-        return Err(format!(
+        return Err(anyhow!(
             "exercises/{}/ differs from the stub as shipped{listed}; `reset {} --yes` replaces it (your files are backed up first)",
-            plan.dir, plan.id
+            plan.dir,
+            plan.id
         ));
     }
     print!(
@@ -89,17 +87,17 @@ pub fn confirm(plan: &ChallengePlan, edited: &[String], yes: bool) -> Result<boo
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .context("cannot read the answer")?;
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 /// The stub as shipped, read from the kit's git objects, each file checked against its record.
-pub fn shipped_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree, String> {
+pub fn shipped_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree> {
     let mut tree = Tree::new();
     for (path, id) in stubs::shipped(kit, plan)? {
         let shown = format!("exercises/{}/{path}", plan.dir);
         let bytes = git_blob(kit, &id).map_err(|why| {
-            format!(
+            anyhow!(
                 "cannot read {shown} as shipped (git object {id}) from the kit's git history: {why}. \
                  Nothing was changed. The shipped files come from git: run this in your clone of the kit \
                  (a shallow clone needs `git fetch --unshallow`), or copy exercises/{}/ from a fresh copy of the kit",
@@ -107,7 +105,7 @@ pub fn shipped_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree, String> {
             )
         })?;
         if stubs::blob_id(&bytes) != id {
-            return Err(format!(
+            return Err(anyhow!(
                 "git gave bytes for object {id} ({shown}) that do not hash to it; the repository may be damaged (`git fsck`). Nothing was changed"
             ));
         }
@@ -117,7 +115,7 @@ pub fn shipped_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree, String> {
 }
 
 /// `git cat-file blob <id>`, run in the kit.
-fn git_blob(kit: &Path, id: &str) -> Result<Vec<u8>, String> {
+fn git_blob(kit: &Path, id: &str) -> Result<Vec<u8>> {
     let output = Command::new("git")
         .arg("-C")
         .arg(kit)
@@ -128,8 +126,8 @@ fn git_blob(kit: &Path, id: &str) -> Result<Vec<u8>, String> {
         .env_remove("GIT_OBJECT_DIRECTORY")
         .output()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => "git is not installed (or not on PATH)".to_string(),
-            _ => format!("cannot run git: {e}"),
+            std::io::ErrorKind::NotFound => anyhow!("git is not installed (or not on PATH)"),
+            _ => anyhow!("cannot run git: {e}"),
         })?;
     if output.status.success() {
         return Ok(output.stdout);
@@ -140,5 +138,5 @@ fn git_blob(kit: &Path, id: &str) -> Result<Vec<u8>, String> {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("no message")
         .trim();
-    Err(format!("git says `{said}`"))
+    Err(anyhow!("git says `{said}`"))
 }

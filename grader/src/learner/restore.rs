@@ -5,13 +5,14 @@
 use super::backup::{self, Why};
 use super::{exercise_dir, swap};
 use crate::stubs;
+use anyhow::{Result, anyhow};
 use grader_core::ChallengePlan;
 use std::path::Path;
 
 /// Puts `plan`'s latest backup back; returns what to tell the learner.
-pub fn run(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
+pub fn run(kit: &Path, plan: &ChallengePlan) -> Result<String> {
     let Some(latest) = backup::latest(kit, plan)? else {
-        return Err(format!(
+        return Err(anyhow!(
             "there is no backup of {id} in {}: `reset` and `swap` take one before they change exercises/{}/, \
              and none has yet",
             backup::backups_dir(kit).display(),
@@ -35,8 +36,8 @@ pub fn run(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
     }
     let saved = backup::save(kit, plan, Why::Restore)?;
     stubs::make_equal(&dir, &tree).map_err(|e| {
-        format!(
-            "{e}. exercises/{}/ may be half restored; what it held is saved in {}",
+        anyhow!(
+            "{e:#}. exercises/{}/ may be half restored; what it held is saved in {}",
             plan.dir,
             saved.display()
         )
@@ -61,7 +62,10 @@ mod tests {
         let kit = tempfile::tempdir().unwrap();
         let plan = crate::learner::test_plan("c99", "x");
         let error = run(kit.path(), &plan).unwrap_err();
-        assert!(error.contains("there is no backup of c99"), "{error}");
+        assert!(
+            format!("{error:#}").contains("there is no backup of c99"),
+            "{error:#}"
+        );
         assert!(!kit.path().join(".tokio-challenges").exists());
     }
 }

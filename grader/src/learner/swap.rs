@@ -17,6 +17,7 @@
 use super::backup::{self, Why};
 use super::{exercise_dir, learner_dir, reset};
 use crate::stubs::{Tree, make_equal, read_tree};
+use anyhow::{Context, Result, anyhow};
 use grader_core::ChallengePlan;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,14 +32,14 @@ pub enum To {
 }
 
 /// Runs the swap; returns what to tell the user.
-pub fn run(kit: &Path, plan: &ChallengePlan, to: To) -> Result<String, String> {
+pub fn run(kit: &Path, plan: &ChallengePlan, to: To) -> Result<String> {
     match to {
         To::Solution => to_solution(kit, plan),
         To::Mine => to_mine(kit, plan),
     }
 }
 
-fn to_solution(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
+fn to_solution(kit: &Path, plan: &ChallengePlan) -> Result<String> {
     let solution = solution_tree(kit, plan)?;
     let dir = exercise_dir(kit, plan);
     let mut mine = load(kit)?;
@@ -84,10 +85,10 @@ fn to_solution(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
     ))
 }
 
-fn to_mine(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
+fn to_mine(kit: &Path, plan: &ChallengePlan) -> Result<String> {
     let mut mine = load(kit)?;
     let Some(path) = mine.get(&plan.id).cloned() else {
-        return Err(format!(
+        return Err(anyhow!(
             "no files of yours are recorded for {id}: `swap {id} --to mine` brings back what `swap {id} --to solution` saved, \
              and that has not run since the last swap back (exercises/{}/ is as you left it; older copies are in {})",
             plan.dir,
@@ -96,8 +97,8 @@ fn to_mine(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
         ));
     };
     let files = read_tree(&path).map_err(|e| {
-        format!(
-            "{e}: the backup recorded as your {} files is gone; look in {} for another",
+        anyhow!(
+            "{e:#}: the backup recorded as your {} files is gone; look in {} for another",
             plan.id,
             backup::backups_dir(kit).display()
         )
@@ -126,16 +127,16 @@ fn to_mine(kit: &Path, plan: &ChallengePlan) -> Result<String, String> {
 }
 
 /// The solution as it goes into `exercises/<dir>` (see the module's doc).
-pub fn solution_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree, String> {
+pub fn solution_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree> {
     let shipped = reset::shipped_tree(kit, plan)?;
     let solution_dir = kit.join("solutions").join(&plan.dir);
     let solution = read_tree(&solution_dir)?;
     let manifest = Path::new("Cargo.toml");
-    let text = |tree: &Tree, whose: &str| -> Result<String, String> {
+    let text = |tree: &Tree, whose: &str| -> Result<String> {
         let bytes = tree
             .get(manifest)
-            .ok_or_else(|| format!("{whose}/{}/Cargo.toml is missing", plan.dir))?;
-        String::from_utf8(bytes.clone()).map_err(|_| format!("{whose}/{}/Cargo.toml is not UTF-8", plan.dir))
+            .ok_or_else(|| anyhow!("{whose}/{}/Cargo.toml is missing", plan.dir))?;
+        String::from_utf8(bytes.clone()).map_err(|_| anyhow!("{whose}/{}/Cargo.toml is not UTF-8", plan.dir))
     };
     let (solution_manifest, exercise_manifest) =
         (text(&solution, "solutions")?, text(&shipped, "exercises")?);
@@ -159,9 +160,9 @@ pub fn solution_tree(kit: &Path, plan: &ChallengePlan) -> Result<Tree, String> {
     Ok(tree)
 }
 
-fn parse(text: &str, plan: &ChallengePlan, whose: &str) -> Result<toml::Table, String> {
+fn parse(text: &str, plan: &ChallengePlan, whose: &str) -> Result<toml::Table> {
     text.parse()
-        .map_err(|e| format!("{whose}/{}/Cargo.toml is not valid TOML: {e}", plan.dir))
+        .with_context(|| format!("{whose}/{}/Cargo.toml is not valid TOML", plan.dir))
 }
 
 /// The solution's names and the exercise's: (from, to), longest first so that no name is cut
@@ -217,7 +218,7 @@ fn rename(text: &str, renames: &[(String, String)]) -> String {
 /// The solution's manifest (names already the exercise's) with the exercise's description, and
 /// the tables and dependencies only the exercise has. Written as text, keeping the solution's
 /// layout and comments, when that reads back as the merged manifest; otherwise serialised.
-fn merge_manifest(solution: &str, exercise: &str, plan: &ChallengePlan) -> Result<String, String> {
+fn merge_manifest(solution: &str, exercise: &str, plan: &ChallengePlan) -> Result<String> {
     let sol = parse(solution, plan, "solutions")?;
     let ex = parse(exercise, plan, "exercises")?;
     let mut want = sol.clone();
@@ -256,7 +257,7 @@ fn merge_manifest(solution: &str, exercise: &str, plan: &ChallengePlan) -> Resul
             )
         })
         .map_err(|e| {
-            format!(
+            anyhow!(
                 "cannot write the manifest of the solution as exercise {}: {e}",
                 plan.id
             )
@@ -307,7 +308,7 @@ fn sections(text: &str) -> Vec<(String, String)> {
 
 /// `restore` brought back the files recorded as the learner's own (`path`): `--to mine` has
 /// nothing left to bring back.
-pub fn forget(kit: &Path, plan: &ChallengePlan, path: &Path) -> Result<(), String> {
+pub fn forget(kit: &Path, plan: &ChallengePlan, path: &Path) -> Result<()> {
     let mut mine = load(kit)?;
     if mine.get(&plan.id).is_some_and(|recorded| recorded == path) {
         mine.remove(&plan.id);
@@ -321,28 +322,28 @@ fn state_file(kit: &Path) -> PathBuf {
 }
 
 /// Challenge id → the backup recorded as the learner's own files.
-fn load(kit: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
+fn load(kit: &Path) -> Result<BTreeMap<String, PathBuf>> {
     let path = state_file(kit);
     match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| {
-            format!(
+            anyhow!(
                 "{} is damaged ({e}); your backups are in {}: fix or delete the file",
                 path.display(),
                 backup::backups_dir(kit).display()
             )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => Err(anyhow!("cannot read {}: {e}", path.display())),
     }
 }
 
-fn save(kit: &Path, mine: &BTreeMap<String, PathBuf>) -> Result<(), String> {
+fn save(kit: &Path, mine: &BTreeMap<String, PathBuf>) -> Result<()> {
     let path = state_file(kit);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let text = serde_json::to_string_pretty(mine).map_err(|e| format!("cannot record the swap: {e}"))?;
-    std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let text = serde_json::to_string_pretty(mine).context("cannot record the swap")?;
+    std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use super::terminal::{self, Key, Keys, stdout_is_terminal};
 use crate::stubs;
 use crate::target::Target;
 use anstyle::Style;
+use anyhow::{Context, Result, anyhow};
 use grader_core::report::{TableOptions, render_table, render_table_parts};
 use grader_core::sandbox::{Limits, Sandbox};
 use grader_core::{ChallengePlan, Report};
@@ -57,7 +58,7 @@ pub fn run(
     plans: &[ChallengePlan],
     exercises: Option<&Path>,
     memory_limit: Option<&str>,
-) -> Result<u8, String> {
+) -> Result<u8> {
     let target = match exercises {
         Some(dir) => Target::submission(dir)?,
         None => Target::exercises(kit),
@@ -65,10 +66,10 @@ pub fn run(
     let root = target
         .root
         .canonicalize()
-        .map_err(|e| format!("cannot watch {}: {e}", target.root.display()))?;
+        .with_context(|| format!("cannot watch {}", target.root.display()))?;
     let present: Vec<&ChallengePlan> = plans.iter().filter(|p| root.join(&p.dir).is_dir()).collect();
     if present.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "{} holds no challenge folder (cNN-slug/): watch a copy of exercises/",
             root.display()
         ));
@@ -91,10 +92,10 @@ pub fn run(
             let _ = events.send(Msg::WatchFailed(e.to_string()));
         }
     })
-    .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    .with_context(|| format!("cannot watch {}", root.display()))?;
     watcher
         .watch(&root, RecursiveMode::Recursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        .with_context(|| format!("cannot watch {}", root.display()))?;
     let keys = Keys::start(tx);
     let mut screen = Screen {
         clear: stdout_is_terminal(),
@@ -159,7 +160,7 @@ pub fn run(
                 let options = grader.options(&report);
                 screen.show(Shown::Table(report, options));
             }
-            Err(e) => screen.show(Shown::Error(format!("grader: {e}\n"))),
+            Err(e) => screen.show(Shown::Error(format!("grader: {e:#}\n"))),
         }
     }
     drop(screen);
@@ -205,7 +206,7 @@ impl Grading<'_> {
         }
     }
 
-    fn grade(&mut self, selected: &[&ChallengePlan]) -> Result<Report, String> {
+    fn grade(&mut self, selected: &[&ChallengePlan]) -> Result<Report> {
         for plan in selected {
             let key = self.key(plan);
             self.graded.insert(plan.id.clone(), key);

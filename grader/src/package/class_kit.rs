@@ -6,6 +6,7 @@
 //! committed yet belong in the package, and a kit downloaded as an archive has no history at all.
 
 use super::relative;
+use anyhow::{Context, Result, anyhow};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,20 +38,20 @@ pub struct ClassKit {
 impl ClassKit {
     /// Copies `kit` without its answers, rewrites the root `Cargo.toml` to match, and lets cargo
     /// trim `Cargo.lock` to the packages that are left (offline: no version changes).
-    pub fn stage(kit: &Path) -> Result<ClassKit, String> {
+    pub fn stage(kit: &Path) -> Result<ClassKit> {
         let found = walk(kit)?;
         refuse_answers(kit, &found)?;
         let dir = tempfile::Builder::new()
             .prefix("tokio-challenges-package-")
             .tempdir()
-            .map_err(|e| format!("cannot make a folder to stage the package in: {e}"))?;
+            .context("cannot make a folder to stage the package in")?;
         let mut files = Vec::new();
         for (path, mode) in &found {
             let name = relative(path, kit).to_string_lossy().replace('\\', "/");
             let staged = dir.path().join(&name);
             if let Some(parent) = staged.parent() {
                 std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("cannot stage {name} in {}: {e}", dir.path().display()))?;
+                    .with_context(|| format!("cannot stage {name} in {}", dir.path().display()))?;
             }
             if name == "Cargo.toml" {
                 let text = read_text(path)?;
@@ -58,11 +59,11 @@ impl ClassKit {
             } else {
                 std::fs::copy(path, &staged).map(|_| ())
             }
-            .map_err(|e| format!("cannot stage {name} in {}: {e}", dir.path().display()))?;
+            .with_context(|| format!("cannot stage {name} in {}", dir.path().display()))?;
             files.push(KitFile { name, mode: *mode });
         }
         if !files.iter().any(|f| f.name == "Cargo.toml") {
-            return Err(format!(
+            return Err(anyhow!(
                 "{} has no Cargo.toml: is it the kit's folder?",
                 kit.display()
             ));
@@ -79,7 +80,7 @@ impl ClassKit {
 
 /// Every regular file under `kit` that the class kit keeps, with its mode, in a stable order.
 /// Symbolic links are left out: a zip cannot carry them portably, and the kit has none.
-fn walk(kit: &Path) -> Result<Vec<(PathBuf, u32)>, String> {
+fn walk(kit: &Path) -> Result<Vec<(PathBuf, u32)>> {
     use grader_core::tree::{Kind, Skip};
     let skip = Skip {
         dot_names: false,
@@ -91,7 +92,7 @@ fn walk(kit: &Path) -> Result<Vec<(PathBuf, u32)>, String> {
         if kind == Kind::File {
             let path = kit.join(rel);
             let meta = std::fs::symlink_metadata(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot read {}", path.display()))?;
             found.push((path, mode_of(&meta)));
         }
     }
@@ -114,7 +115,7 @@ fn mode_of(_: &std::fs::Metadata) -> u32 {
 /// has a file that differs), or any file whose bytes are a solution's answer (a solution file that
 /// differs from its stub) or a wrong answer of `tests/wrong/`. Files the stubs share with the
 /// solutions (`given.rs`) are no answer.
-fn refuse_answers(kit: &Path, found: &[(PathBuf, u32)]) -> Result<(), String> {
+fn refuse_answers(kit: &Path, found: &[(PathBuf, u32)]) -> Result<()> {
     let mut leaks = solved_exercises(kit)?;
     let answers = answers(kit)?;
     for (path, _) in found {
@@ -130,7 +131,7 @@ fn refuse_answers(kit: &Path, found: &[(PathBuf, u32)]) -> Result<(), String> {
     if leaks.is_empty() {
         return Ok(());
     }
-    Err(format!(
+    Err(anyhow!(
         "the package would hand every student an answer: {}. Put the stubs back (`cargo run -p grader -- \
          swap cNN --to mine`, or `reset cNN`), then package again.",
         leaks.join("; ")
@@ -138,7 +139,7 @@ fn refuse_answers(kit: &Path, found: &[(PathBuf, u32)]) -> Result<(), String> {
 }
 
 /// The challenges whose `exercises/<dir>/src` holds exactly the files of `solutions/<dir>/src`.
-fn solved_exercises(kit: &Path) -> Result<Vec<String>, String> {
+fn solved_exercises(kit: &Path) -> Result<Vec<String>> {
     let solutions = kit.join("solutions");
     let Ok(entries) = std::fs::read_dir(&solutions) else {
         return Ok(Vec::new());
@@ -163,12 +164,12 @@ fn solved_exercises(kit: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Do folders `a` and `b` hold the same files with the same bytes?
-fn same_files(a: &Path, b: &Path) -> Result<bool, String> {
+fn same_files(a: &Path, b: &Path) -> Result<bool> {
     Ok(crate::stubs::read_tree(a)? == crate::stubs::read_tree(b)?)
 }
 
 /// The contents that are answers, each with the file it comes from.
-fn answers(kit: &Path) -> Result<Vec<(Vec<u8>, PathBuf)>, String> {
+fn answers(kit: &Path) -> Result<Vec<(Vec<u8>, PathBuf)>> {
     let mut files = Vec::new();
     for folder in ["solutions", "tests/wrong"] {
         if kit.join(folder).is_dir() {
@@ -178,7 +179,7 @@ fn answers(kit: &Path) -> Result<Vec<(Vec<u8>, PathBuf)>, String> {
     let mut seen = HashSet::new();
     let mut answers = Vec::new();
     for (path, _) in files {
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let twin = relative(&path, &kit.join("solutions"));
         let shared = path.starts_with(kit.join("solutions"))
             && std::fs::read(kit.join("exercises").join(twin)).is_ok_and(|stub| stub == bytes);
@@ -191,12 +192,12 @@ fn answers(kit: &Path) -> Result<Vec<(Vec<u8>, PathBuf)>, String> {
 
 /// The kit's root manifest without the workspace members that are left out of the package (the
 /// solutions and the kit's tests): cargo refuses a workspace whose member folders are missing.
-fn class_manifest(text: &str) -> Result<String, String> {
-    let mut manifest: toml::Table = text.parse().map_err(|e| format!("the kit's Cargo.toml: {e}"))?;
+fn class_manifest(text: &str) -> Result<String> {
+    let mut manifest: toml::Table = text.parse().context("the kit's Cargo.toml")?;
     let workspace = manifest
         .get_mut("workspace")
         .and_then(|w| w.as_table_mut())
-        .ok_or("the kit's Cargo.toml has no [workspace] table: is this the kit?")?;
+        .context("the kit's Cargo.toml has no [workspace] table: is this the kit?")?;
     let mut removed = Vec::new();
     for key in ["members", "default-members"] {
         if let Some(list) = workspace.get_mut(key).and_then(|m| m.as_array_mut()) {
@@ -219,7 +220,7 @@ fn class_manifest(text: &str) -> Result<String, String> {
         .iter()
         .map(toml::to_string)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("cannot write the package's Cargo.toml: {e}"))?
+        .context("cannot write the package's Cargo.toml")?
         .join("\n");
     Ok(format!(
         "# Written by `grader package`: the kit's Cargo.toml without the workspace members the package\n\
@@ -231,7 +232,7 @@ fn class_manifest(text: &str) -> Result<String, String> {
 /// Lets cargo drop from the staged `Cargo.lock` what only the left-out members used, so that the
 /// package builds with `--locked`. Offline first (it only removes entries); online if this machine's
 /// cargo has never seen the index.
-fn trim_lock(staged: &Path) -> Result<(), String> {
+fn trim_lock(staged: &Path) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut last_error = String::new();
     for offline in [true, false] {
@@ -248,18 +249,18 @@ fn trim_lock(staged: &Path) -> Result<(), String> {
         }
         let output = command
             .output()
-            .map_err(|e| format!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
+            .with_context(|| format!("cannot run cargo ({})", cargo.to_string_lossy()))?;
         if output.status.success() {
             return Ok(());
         }
         last_error = String::from_utf8_lossy(&output.stderr).trim().to_string();
     }
-    Err(format!(
+    Err(anyhow!(
         "cargo cannot load the packaged kit (its Cargo.toml without solutions/ and tests/), so the \
          package would not build on Gradescope:\n{last_error}"
     ))
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }

@@ -10,6 +10,7 @@
 //! makes the same zip, and a kit unpacked from it looks older than anything built from it.
 
 use super::class_kit::ClassKit;
+use anyhow::{Context, Result, anyhow};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
@@ -34,7 +35,7 @@ pub fn default_output(kit: &Path) -> PathBuf {
 
 /// Stages the class kit and zips it with the two scripts at the root. Written next to `output` and
 /// renamed into place, so a failed run never leaves half a zip where the last good one was.
-pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary, String> {
+pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary> {
     let scripts: Vec<(String, Vec<u8>)> = SCRIPTS
         .iter()
         .map(|name| {
@@ -42,7 +43,7 @@ pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary, String> {
             std::fs::read(&path)
                 .map(|bytes| (name.to_string(), bytes))
                 .map_err(|e| {
-                    format!(
+                    anyhow!(
                         "cannot read {} (Gradescope needs it at the zip's root): {e}",
                         path.display()
                     )
@@ -51,15 +52,16 @@ pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary, String> {
         .collect::<Result<_, _>>()?;
     let staged = ClassKit::stage(kit)?;
     if let Some(clash) = staged.files.iter().find(|f| SCRIPTS.contains(&f.name.as_str())) {
-        return Err(format!(
+        return Err(anyhow!(
             "the kit has a file {} at its root, where the zip puts classroom/gradescope/{}: rename it",
-            clash.name, clash.name
+            clash.name,
+            clash.name
         ));
     }
     let partial = output.with_extension("zip.partial");
     super::make_parent(&partial)?;
     let file =
-        std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        std::fs::File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
     let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
     let options = |mode: u32| {
         SimpleFileOptions::default()
@@ -67,7 +69,7 @@ pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary, String> {
             .last_modified_time(DateTime::DEFAULT)
             .unix_permissions(mode)
     };
-    let zip_error = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", partial.display());
+    let zip_error = |e: &dyn std::fmt::Display| anyhow!("cannot write {}: {e}", partial.display());
     for (name, bytes) in &scripts {
         zip.start_file(name.as_str(), options(0o755))
             .map_err(|e| zip_error(&e))?;
@@ -75,7 +77,7 @@ pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary, String> {
     }
     for file in &staged.files {
         let path = staged.root().join(&file.name);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         zip.start_file(file.name.as_str(), options(file.mode))
             .map_err(|e| zip_error(&e))?;
         zip.write_all(&bytes).map_err(|e| zip_error(&e))?;
@@ -83,7 +85,7 @@ pub fn write_zip(kit: &Path, output: &Path) -> Result<Summary, String> {
     let mut writer = zip.finish().map_err(|e| zip_error(&e))?;
     writer.flush().map_err(|e| zip_error(&e))?;
     drop(writer);
-    std::fs::rename(&partial, output).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    std::fs::rename(&partial, output).with_context(|| format!("cannot write {}", output.display()))?;
     let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or_default();
     Ok(Summary {
         files: scripts.len() + staged.files.len(),

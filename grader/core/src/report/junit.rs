@@ -14,18 +14,17 @@
 
 use super::text::{first_line, xml_text};
 use crate::{ChallengeReport, CheckReport, QuestionReport, Report, Status};
+use anyhow::{Context, Result};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 
 /// The report as a JUnit XML document.
-pub fn to_junit(report: &Report) -> Result<String, String> {
+pub fn to_junit(report: &Report) -> Result<String> {
     let mut junit = quick_junit::Report::new(xml_text(&report.kit));
     let total_ms = report.challenges.iter().map(|c| c.duration_ms).sum();
     junit.set_time(Duration::from_millis(total_ms));
     junit.add_test_suites(report.challenges.iter().map(suite));
-    junit
-        .to_string()
-        .map_err(|e| format!("could not write the JUnit report: {e}"))
+    junit.to_string().context("could not write the JUnit report")
 }
 
 fn suite(c: &ChallengeReport) -> TestSuite {

@@ -13,6 +13,7 @@ mod output;
 mod table;
 mod text;
 
+use anyhow::{Result, anyhow};
 pub use classroom::to_classroom;
 pub use exercism::to_exercism;
 pub use gradescope::to_gradescope;
@@ -92,7 +93,7 @@ impl Format {
     /// The report in this format, ending with a line break. Options a format has no use for are
     /// ignored (`grader batch` renders several formats with one set): [`check_options`] is where
     /// a command line that asks for something pointless is refused.
-    pub fn render(self, report: &Report, options: &RenderOptions) -> Result<String, String> {
+    pub fn render(self, report: &Report, options: &RenderOptions) -> Result<String> {
         Ok(match self {
             Format::Table => {
                 let table = render_table(
@@ -124,10 +125,10 @@ impl Format {
 
 /// Whether `options` make sense for `formats`, checked before grading so that a typo costs
 /// nothing: `--base64` needs `classroom` among them.
-pub fn check_options(formats: &[Format], options: &RenderOptions) -> Result<(), String> {
+pub fn check_options(formats: &[Format], options: &RenderOptions) -> Result<()> {
     if options.base64 && !formats.contains(&Format::Classroom) {
         let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
-        return Err(format!(
+        return Err(anyhow!(
             "--base64 only applies to --format classroom (GitHub Classroom reads its result \
              base64-encoded), not to {}; add --format classroom or drop --base64",
             names.join(", ")
@@ -160,6 +161,6 @@ mod tests {
         assert!(check_options(&[Format::Classroom], &options).is_ok());
         assert!(check_options(&[Format::Json, Format::Classroom], &options).is_ok());
         let error = check_options(&[Format::Junit], &options).expect_err("junit has no base64");
-        assert!(error.contains("not to junit"), "{error}");
+        assert!(format!("{error:#}").contains("not to junit"), "{error:#}");
     }
 }

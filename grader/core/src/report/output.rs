@@ -4,32 +4,33 @@
 //! destination: a reader (Gradescope collecting `results.json`, a CI step, a gradebook script)
 //! never sees half a report, even if the grader is killed while writing.
 
+use anyhow::{Result, anyhow};
 use std::fs::Permissions;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Writes `contents` to `path`, creating its parent folders.
-pub fn write_report(path: &Path, contents: &str) -> Result<(), String> {
+pub fn write_report(path: &Path, contents: &str) -> Result<()> {
     let shown = path.display();
     let parent = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     if path.is_dir() {
-        return Err(format!(
+        return Err(anyhow!(
             "cannot write the report to {shown}: it is a folder; give a file name, e.g. {}",
             path.join("report.json").display()
         ));
     }
     std::fs::create_dir_all(parent).map_err(|e| {
-        format!(
+        anyhow!(
             "cannot write the report to {shown}: creating the folder {} failed ({e}); choose a writable place with --output",
             parent.display()
         )
     })?;
     let failed = |e: std::io::Error| {
-        format!("cannot write the report to {shown}: {e}; choose a writable place with --output")
+        anyhow!("cannot write the report to {shown}: {e}; choose a writable place with --output")
     };
     // Read-write for everyone the umask allows, as a plain `File::create` would do, rather than
     // the owner-only mode of a temporary file: a report is meant to be collected.
@@ -66,6 +67,6 @@ mod tests {
     fn a_folder_is_not_a_report() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let error = write_report(dir.path(), "x").expect_err("a folder cannot be replaced");
-        assert!(error.contains("it is a folder"), "{error}");
+        assert!(format!("{error:#}").contains("it is a folder"), "{error:#}");
     }
 }

@@ -1,5 +1,6 @@
 //! The resource limits a check runner runs under, and how they are named in messages.
 
+use anyhow::{Result, anyhow};
 use std::time::Duration;
 
 const MIB: u64 = 1 << 20;
@@ -29,24 +30,24 @@ impl Default for Limits {
 
 impl Limits {
     /// Reads a limit like `2GiB`, `512MiB`, `1.5G` or a number of bytes.
-    pub fn parse_size(text: &str) -> Result<u64, String> {
+    pub fn parse_size(text: &str) -> Result<u64> {
         let t = text.trim();
         let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
         let (number, unit) = t.split_at(split);
         let number: f64 = number
             .trim()
             .parse()
-            .map_err(|_| format!("`{text}` is not a size (try 2GiB or 512MiB)"))?;
+            .map_err(|_| anyhow!("`{text}` is not a size (try 2GiB or 512MiB)"))?;
         let scale = match unit.trim().to_ascii_lowercase().as_str() {
             "" | "b" => 1,
             "k" | "kb" | "kib" => 1 << 10,
             "m" | "mb" | "mib" => MIB,
             "g" | "gb" | "gib" => GIB,
-            _ => return Err(format!("`{text}`: the unit must be KiB, MiB or GiB")),
+            _ => return Err(anyhow!("`{text}`: the unit must be KiB, MiB or GiB")),
         };
         let bytes = (number * scale as f64) as u64;
         if bytes < 64 * MIB {
-            return Err(format!(
+            return Err(anyhow!(
                 "`{text}` is too small: a check runner needs at least 64MiB"
             ));
         }
@@ -101,9 +102,9 @@ mod tests {
 
     #[test]
     fn sizes_parse_and_print() {
-        assert_eq!(Limits::parse_size("2GiB"), Ok(2 * GIB));
-        assert_eq!(Limits::parse_size("512 MiB"), Ok(512 * MIB));
-        assert_eq!(Limits::parse_size("1.5g"), Ok(3 * GIB / 2));
+        assert_eq!(Limits::parse_size("2GiB").ok(), Some(2 * GIB));
+        assert_eq!(Limits::parse_size("512 MiB").ok(), Some(512 * MIB));
+        assert_eq!(Limits::parse_size("1.5g").ok(), Some(3 * GIB / 2));
         assert!(Limits::parse_size("1MiB").is_err());
         assert!(Limits::parse_size("lots").is_err());
         assert_eq!(human_size(2 * GIB), "2 GiB");

@@ -231,6 +231,9 @@ checks = [{ id = "clock", name = "the clock", points = 1 }]
 
     #[test]
     fn an_earlier_checks_late_event_is_not_the_next_checks() {
+        let _alone = crate::logs::TEST_CAPTURE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let plan = PLAN.replace(
             r#"checks = [{ id = "clock", name = "the clock", points = 1 }]"#,
             r#"checks = [{ id = "early", name = "e", points = 1 }, { id = "late", name = "l", points = 1 }]"#,

@@ -36,7 +36,7 @@ pub enum Role {
 fn role(suite: &Suite, test_args: Vec<String>) -> Role {
     program::become_program(suite, test_args);
     match RunnerConfig::from_stdin() {
-        Some(config) => Role::Child(config),
+        Some(config) => Role::Child(config.map_err(|e| format!("{e:#}"))),
         None => Role::Supervisor,
     }
 }

@@ -25,6 +25,7 @@
 mod record;
 mod tally;
 
+use anyhow::{Context, Result, anyhow};
 pub use tally::stable_name;
 
 use crate::compile::package_name;
@@ -63,38 +64,39 @@ pub struct Survivor {
 }
 
 /// Reads a challenge's `mutants.toml` (none: nothing excluded, nothing explained).
-pub fn config(kit: &Path, plan: &ChallengePlan) -> Result<Config, String> {
+pub fn config(kit: &Path, plan: &ChallengePlan) -> Result<Config> {
     let path = kit.join("grader/checks").join(&plan.dir).join(FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(text) => toml::from_str(&text).with_context(|| format!("{}", path.display())),
         Err(_) => Ok(Config::default()),
     }
 }
 
 /// Writes the mutation workspace of `plan`: the solution as `challenge/`, the checks as the test.
-fn write_workspace(kit: &Path, plan: &ChallengePlan, workspace: &Path) -> Result<(), String> {
+fn write_workspace(kit: &Path, plan: &ChallengePlan, workspace: &Path) -> Result<()> {
     let solution = kit.join("solutions").join(&plan.dir);
     let package = package_name(&solution)?;
     let challenge = workspace.join("challenge");
     stubs::make_equal(&challenge, &stubs::read_tree(&solution)?)?;
     let profiles = {
-        let text = std::fs::read_to_string(kit.join("Cargo.toml")).map_err(|e| e.to_string())?;
-        let manifest: toml::Table = text.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
+        let text =
+            std::fs::read_to_string(kit.join("Cargo.toml")).context("cannot read the kit's Cargo.toml")?;
+        let manifest: toml::Table = text.parse().context("Cargo.toml")?;
         let mut table = toml::Table::new();
         if let Some(profile) = manifest.get("profile") {
             table.insert("profile".into(), profile.clone());
         }
-        toml::to_string(&table).map_err(|e| e.to_string())?
+        toml::to_string(&table)?
     };
-    let write = |rel: &str, text: String| -> Result<(), String> {
+    let write = |rel: &str, text: String| -> Result<()> {
         let path = workspace.join(rel);
         if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
             return Ok(());
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
         }
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::write(&path, text).with_context(|| format!("{}", path.display()))
     };
     write(
         "Cargo.toml",
@@ -124,7 +126,7 @@ fn write_workspace(kit: &Path, plan: &ChallengePlan, workspace: &Path) -> Result
         if std::fs::read_link(&link).ok().as_deref() != Some(checks.join(name).as_path()) {
             let _ = std::fs::remove_file(&link);
             std::os::unix::fs::symlink(checks.join(name), &link)
-                .map_err(|e| format!("{}: {e}", link.display()))?;
+                .with_context(|| format!("{}", link.display()))?;
         }
     }
     write(
@@ -133,7 +135,7 @@ fn write_workspace(kit: &Path, plan: &ChallengePlan, workspace: &Path) -> Result
     )?;
     let lock = workspace.join("Cargo.lock");
     if !lock.exists() {
-        std::fs::copy(kit.join("Cargo.lock"), &lock).map_err(|e| format!("{}: {e}", lock.display()))?;
+        std::fs::copy(kit.join("Cargo.lock"), &lock).with_context(|| format!("{}", lock.display()))?;
     }
     Ok(())
 }
@@ -149,13 +151,12 @@ pub struct Options {
 }
 
 /// Runs cargo-mutants on each challenge in turn; exit 0 when no survivor is unexplained.
-pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8, String> {
+pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8> {
     let version = Command::new("cargo").args(["mutants", "--version"]).output();
     if !version.is_ok_and(|o| o.status.success()) {
-        return Err(
+        return Err(anyhow!(
             "cargo-mutants is not installed: `cargo install cargo-mutants --locked` (https://mutants.rs)"
-                .into(),
-        );
+        ));
     }
     // cargo-mutants changes the workspace's files in place: one run at a time.
     let _lock = crate::target::exclusive(kit, "dev-mutants", "grader dev mutants")?;
@@ -175,9 +176,9 @@ pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8
                 .current_dir(&workspace)
                 .env("CARGO_TARGET_DIR", mutants_target(kit))
                 .output()
-                .map_err(|e| format!("cannot run cargo test: {e}"))?;
+                .context("cannot run cargo test")?;
             if !output.status.success() {
-                return Err(format!(
+                return Err(anyhow!(
                     "{}: the checks do not pass on the unmutated solution in {}:\n{}{}",
                     plan.id,
                     workspace.display(),
@@ -224,18 +225,16 @@ pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8
         }
         cmd.args(&options.extra);
         cmd.env("CARGO_TARGET_DIR", mutants_target(kit));
-        let status = cmd
-            .status()
-            .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+        let status = cmd.status().context("cannot run cargo mutants")?;
         if options.list {
             continue;
         }
         // cargo-mutants exits 2 when mutants were missed, 3 on timeouts: the outcomes say which.
         if !matches!(status.code(), Some(0 | 2 | 3)) {
-            return Err(format!("cargo mutants failed on {} ({status})", plan.id));
+            return Err(anyhow!("cargo mutants failed on {} ({status})", plan.id));
         }
         let outcomes = workspace.join("mutants.out/outcomes.json");
-        let text = std::fs::read_to_string(&outcomes).map_err(|e| format!("{}: {e}", outcomes.display()))?;
+        let text = std::fs::read_to_string(&outcomes).with_context(|| format!("{}", outcomes.display()))?;
         let mut tally = tally(&text, &config)?;
         tally.seconds = started.elapsed().as_secs();
         println!(
@@ -280,7 +279,7 @@ pub fn run(kit: &Path, plans: &[&ChallengePlan], options: &Options) -> Result<u8
 /// The files of given code: the same in the exercise as in the solution (a learner writes none of
 /// them). Mixed files (given code beside a question) are excluded function by function in
 /// `mutants.toml`.
-fn given_files(kit: &Path, plan: &ChallengePlan) -> Result<Vec<PathBuf>, String> {
+fn given_files(kit: &Path, plan: &ChallengePlan) -> Result<Vec<PathBuf>> {
     let exercise = stubs::read_tree(&kit.join("exercises").join(&plan.dir))?;
     let solution = stubs::read_tree(&kit.join("solutions").join(&plan.dir))?;
     Ok(solution

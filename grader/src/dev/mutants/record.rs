@@ -1,6 +1,7 @@
 //! `--record`: a challenge's row of docs/MUTANTS.md.
 
 use super::tally::Tally;
+use anyhow::{Context, Result};
 use grader_core::ChallengePlan;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,9 +10,9 @@ use std::path::Path;
 const RECORD: &str = "docs/MUTANTS.md";
 
 /// Rewrites `plan`'s row of the table in docs/MUTANTS.md.
-pub fn record(kit: &Path, plan: &ChallengePlan, tally: &Tally) -> Result<(), String> {
+pub fn record(kit: &Path, plan: &ChallengePlan, tally: &Tally) -> Result<()> {
     let path = kit.join(RECORD);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
     let row = format!(
         "| {} | {} | {} | {} | {} | {} | {} s |",
         plan.id,
@@ -23,7 +24,7 @@ pub fn record(kit: &Path, plan: &ChallengePlan, tally: &Tally) -> Result<(), Str
         tally.seconds
     );
     let out = with_row(&text, &plan.id, &row);
-    std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(&path, out).with_context(|| format!("{}", path.display()))
 }
 
 /// `text` (docs/MUTANTS.md) with the table row of challenge `id` replaced by `row`, or added so that

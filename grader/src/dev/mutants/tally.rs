@@ -1,6 +1,7 @@
 //! cargo-mutants' outcomes sorted into caught, explained and unexplained.
 
 use super::Config;
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 
 /// A mutant's name without its `:line:col` and the workspace's `challenge/` folder:
@@ -39,14 +40,13 @@ struct OutcomeRow {
 }
 
 /// Sorts cargo-mutants' outcomes against the explained survivors.
-pub fn tally(outcomes_json: &str, config: &Config) -> Result<Tally, String> {
-    let outcomes: Outcomes =
-        serde_json::from_str(outcomes_json).map_err(|e| format!("cargo-mutants' outcomes.json: {e}"))?;
+pub fn tally(outcomes_json: &str, config: &Config) -> Result<Tally> {
+    let outcomes: Outcomes = serde_json::from_str(outcomes_json).context("cargo-mutants' outcomes.json")?;
     let mut tally = Tally::default();
     for row in outcomes.outcomes {
         let Some(mutant) = row.scenario.get("Mutant") else {
             if row.summary != "Success" {
-                return Err(format!(
+                return Err(anyhow!(
                     "the checks do not pass on the unmutated solution ({}): fix that first",
                     row.summary
                 ));
@@ -122,6 +122,11 @@ mod tests {
     #[test]
     fn a_failing_baseline_is_an_error() {
         let json = r#"{"outcomes": [{"scenario": "Baseline", "summary": "Failure"}]}"#;
-        assert!(tally(json, &Config::default()).unwrap_err().contains("unmutated"));
+        assert!(
+            tally(json, &Config::default())
+                .unwrap_err()
+                .to_string()
+                .contains("unmutated")
+        );
     }
 }
