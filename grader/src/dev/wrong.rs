@@ -11,6 +11,7 @@
 //! submission staged at one fixed path, so cargo rebuilds only what a case changed.
 
 use crate::grade;
+use crate::shortcut::ResultCache;
 use crate::stubs;
 use crate::target::{Target, state_dir};
 use anyhow::{Result, anyhow};
@@ -109,6 +110,12 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
     let work = state_dir(kit).join("dev-wrong");
     let scratch = work.join("scratch");
     let sandbox = grader_core::sandbox::Sandbox::for_grading();
+    // One run: a case whose staged crate, checks, harness and lock file are what an earlier run
+    // graded is not graded again (the batch's cache, by content), so a warm `cargo test` after an
+    // edit re-grades only the challenges it touched. Several runs are for finding flaky checks:
+    // each one grades.
+    let cache = ResultCache::new(work.join("results"));
+    let cache = (options.runs <= 1).then_some(&cache);
     for round in 0..rounds {
         let mut in_round: Vec<&mut Case<'_>> =
             by_challenge.iter_mut().filter_map(|c| c.get_mut(round)).collect();
@@ -137,7 +144,7 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
                 progress: false,
                 sandbox: &sandbox,
                 sealed: true,
-                cache: None,
+                cache,
             };
             let report = grade::grade(kit, &target, plans, &round_plans, &grade_options)?;
             for case in in_round.iter_mut() {
