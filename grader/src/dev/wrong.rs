@@ -8,9 +8,7 @@
 //! sometimes shows as `FLAKY`.
 //!
 //! Cases of different challenges share a round (case k of each challenge), graded as one sealed
-//! submission staged at a fixed path, so cargo rebuilds only what a case changed. Two slots grade
-//! at once, each with its own staging path and build workspace and every other case of each
-//! challenge: one builds while the other grades.
+//! submission staged at one fixed path, so cargo rebuilds only what a case changed.
 
 use crate::grade;
 use crate::shortcut::ResultCache;
@@ -103,77 +101,24 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
             by_challenge.push(cases);
         }
     }
-    if by_challenge.iter().all(Vec::is_empty) {
+    let rounds = by_challenge.iter().map(Vec::len).max().unwrap_or(0);
+    if rounds == 0 {
         println!("no cases to grade");
         return Ok(0);
     }
     let _lock = crate::target::exclusive(kit, "dev-wrong", "grader dev wrong")?;
     let work = state_dir(kit).join("dev-wrong");
+    let scratch = work.join("scratch");
+    let sandbox = grader_core::sandbox::Sandbox::for_grading();
     // One run: a case whose staged crate, checks, harness and lock file are what an earlier run
     // graded is not graded again (the batch's cache, by content), so a warm `cargo test` after an
     // edit re-grades only the challenges it touched. Several runs are for finding flaky checks:
     // each one grades.
     let cache = ResultCache::new(work.join("results"));
     let cache = (options.runs <= 1).then_some(&cache);
-    // The cases of each challenge are dealt to the slots in turn. Each slot grades its rounds in a
-    // thread of its own, in its own staging folder and build workspace: cargo's lock on the target
-    // folder lets one slot build while the other grades, and a challenge with many cases needs half
-    // the rounds.
-    let mut slots: Vec<Vec<Vec<&mut Case<'_>>>> = (0..SLOTS).map(|_| Vec::new()).collect();
-    for cases in by_challenge.iter_mut() {
-        let mut dealt: Vec<Vec<&mut Case<'_>>> = (0..SLOTS).map(|_| Vec::new()).collect();
-        for (i, case) in cases.iter_mut().enumerate() {
-            dealt[i % SLOTS].push(case);
-        }
-        for (slot, cases) in slots.iter_mut().zip(dealt) {
-            slot.push(cases);
-        }
-    }
-    let results: Vec<Result<()>> = std::thread::scope(|scope| {
-        let running: Vec<_> = slots
-            .into_iter()
-            .enumerate()
-            .map(|(n, slot)| {
-                let work = work.join(format!("slot-{n}"));
-                scope.spawn(move || grade_slot(kit, plans, options, cache, &work, n, slot))
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|_| Err(anyhow!("a slot of dev wrong panicked")))
-            })
-            .collect()
-    });
-    for result in results {
-        result?;
-    }
-    print_results(&by_challenge, options)
-}
-
-/// How many rounds are graded at once.
-const SLOTS: usize = 2;
-
-/// Grades one slot's rounds (round k: the k-th case of each challenge the slot was dealt), staging
-/// in `work` and building in a workspace of its own (`dev-wrong-<n>`).
-fn grade_slot(
-    kit: &Path,
-    plans: &[ChallengePlan],
-    options: &Options,
-    cache: Option<&ResultCache>,
-    work: &Path,
-    n: usize,
-    mut by_challenge: Vec<Vec<&mut Case<'_>>>,
-) -> Result<()> {
-    let rounds = by_challenge.iter().map(Vec::len).max().unwrap_or(0);
-    let scratch = work.join("scratch");
-    let sandbox = grader_core::sandbox::Sandbox::for_grading();
     for round in 0..rounds {
-        let mut in_round: Vec<&mut Case<'_>> = by_challenge
-            .iter_mut()
-            .filter_map(|c| c.get_mut(round).map(|case| &mut **case))
-            .collect();
+        let mut in_round: Vec<&mut Case<'_>> =
+            by_challenge.iter_mut().filter_map(|c| c.get_mut(round)).collect();
         for case in &in_round {
             let crate_dir = scratch.join(&case.plan.dir);
             stubs::make_equal(
@@ -186,14 +131,14 @@ fn grade_slot(
         let target = Target {
             root: staged,
             label: "dev wrong".into(),
-            key: format!("dev-wrong-{n}"),
+            key: "dev-wrong".into(),
         };
         let round_plans: Vec<&ChallengePlan> = in_round.iter().map(|c| c.plan).collect();
         let names: Vec<String> = in_round
             .iter()
             .map(|c| format!("{} {}", c.plan.id, c.case.name))
             .collect();
-        anstream::eprintln!("slot {n}, round {}/{rounds}: {}", round + 1, names.join(", "));
+        anstream::eprintln!("round {}/{rounds}: {}", round + 1, names.join(", "));
         for _ in 0..options.runs.max(1) {
             let grade_options = grade::Options {
                 progress: false,
@@ -217,7 +162,7 @@ fn grade_slot(
             }
         }
     }
-    Ok(())
+    print_results(&by_challenge, options)
 }
 
 fn wanted(case: &Case<'_>, verdict: &Verdict, correct: bool) -> bool {
