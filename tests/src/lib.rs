@@ -87,6 +87,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The kit's cargo target folder: where this test's binary was built (`target/debug/deps/…`).
+pub fn kit_target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("a test knows its path");
+    exe.ancestors()
+        .nth(3)
+        .expect("in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// Like [`submission`], at a fixed place (emptied first) instead of a fresh temporary folder: the
+/// grader names its staging and build folders after a submission's path, so grading the same
+/// place again rebuilds only what changed.
+pub fn submission_at(at: &Path, base: &str, dirs: &[&str]) {
+    let _ = std::fs::remove_dir_all(at);
+    std::fs::create_dir_all(at).expect("the place can be made");
+    for dir in dirs {
+        copy_dir(&kit_root().join(base).join(dir), &at.join(dir));
+    }
+}
+
 /// A temporary submission holding copies of `kit/<base>/<dir>` for each challenge folder given.
 pub fn submission(base: &str, dirs: &[&str]) -> tempfile::TempDir {
     let temp = tempfile::Builder::new().prefix("submission-").tempdir().unwrap();

@@ -242,15 +242,6 @@ fn unzip(zip: &Path, dir: &Path, keep: &[&str]) {
     }
 }
 
-/// The kit's cargo target folder: where this test's binary was built (`target/debug/deps/…`).
-fn kit_target_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.ancestors()
-        .nth(3)
-        .expect("in target/<profile>/deps")
-        .to_path_buf()
-}
-
 /// A fake `/autograder` as Gradescope lays it out, in `target/kit-tests/gradescope/` (a fixed place,
 /// like the wrong answers' submission: cargo reuses there what the last run built).
 struct Autograder {
@@ -264,13 +255,13 @@ struct Autograder {
 impl Autograder {
     /// Unpacks `zip` into `<root>/source` and copies run_autograder to `<root>/run_autograder`.
     fn unpack(zip: &Path) -> Autograder {
-        let base = kit_target_dir().join("kit-tests").join("gradescope");
+        let base = kit_tests::kit_target_dir().join("kit-tests").join("gradescope");
         let target = base.join("target");
         if !target.join("debug").is_dir() {
             std::fs::create_dir_all(&target).unwrap();
             let status = Command::new("cp")
                 .arg("-al")
-                .arg(kit_target_dir().join("debug"))
+                .arg(kit_tests::kit_target_dir().join("debug"))
                 .arg(target.join("debug"))
                 .status()
                 .unwrap();
