@@ -91,7 +91,7 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
 /// columns (a table's columns: `    fail    0/2  replies with…`), or after a list's number
 /// (`  1. read…`), or under the line's first character.
 fn hang(line: &str, most: usize) -> usize {
-    let plain = strip(line);
+    let plain = anstream::adapter::strip_str(line).to_string();
     let chars: Vec<char> = plain.chars().collect();
     let leading = chars.iter().take_while(|&&c| c == ' ').count();
     let mut after_gap = None;
@@ -112,27 +112,9 @@ fn hang(line: &str, most: usize) -> usize {
     }
 }
 
-/// The text without its ANSI escape sequences.
-fn strip(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Columns a line takes: characters, less ANSI escape sequences (`ESC [ … letter`).
 pub fn visible_width(text: &str) -> usize {
-    strip(text).chars().count()
+    anstream::adapter::strip_str(text).to_string().chars().count()
 }
 
 /// The first `width` visible columns of `word` (escapes kept), and the rest.
