@@ -1,6 +1,9 @@
 //! One grading run: build every selected challenge's runner, run each under supervision (a few at a
 //! time), score, and put the report together in curriculum order. Challenges whose result is known
 //! without building (see [`shortcut`]) skip the build and the run.
+//!
+//! The two halves are apart, [`prepare`] (look up, build, copy the runners out) and [`finish`] (run,
+//! score, report), so that `grader dev wrong` can build its next round while this one runs.
 
 use crate::compile;
 use crate::schedule;
@@ -12,7 +15,7 @@ use grader_core::sandbox::Sandbox;
 use grader_core::supervise::{Supervision, supervise};
 use grader_core::{ChallengePlan, ChallengeReport, Report, scoring};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -35,6 +38,34 @@ pub fn grade(
     selected: &[&ChallengePlan],
     options: &Options<'_>,
 ) -> Result<Report> {
+    let prepared = prepare(kit, target, all, selected, options)?;
+    Ok(finish(kit, &prepared, options))
+}
+
+/// A grade built and ready to run: the reports known without running, and the runners of the rest
+/// (copied out of the kit when sealed, so that the next build may overwrite the originals).
+pub struct Prepared<'a> {
+    label: String,
+    root: PathBuf,
+    key: String,
+    selected: Vec<&'a ChallengePlan>,
+    /// Reports known without running: shortcuts, the cache, compile errors.
+    known: BTreeMap<String, ChallengeReport>,
+    /// The cache keys of the challenges that run.
+    keys: BTreeMap<String, String>,
+    runners: BTreeMap<String, PathBuf>,
+    how: Supervision,
+    run_folder: Option<sealed::RunFolder>,
+}
+
+/// Looks up what is known and builds the runners of the rest.
+pub fn prepare<'a>(
+    kit: &Path,
+    target: &Target,
+    all: &[ChallengePlan],
+    selected: &[&'a ChallengePlan],
+    options: &Options<'_>,
+) -> Result<Prepared<'a>> {
     let mut known: BTreeMap<String, ChallengeReport> = BTreeMap::new();
     let mut keys: BTreeMap<String, String> = BTreeMap::new();
     let shown = target
@@ -64,9 +95,13 @@ pub fn grade(
         .filter(|plan| !known.contains_key(&plan.id))
         .copied()
         .collect();
-    let mut results = if plans.is_empty() {
-        BTreeMap::new()
-    } else {
+    let mut how = Supervision {
+        sandbox: options.sandbox.clone(),
+        strip_prefix: target.root.parent().map(|p| format!("{}/", p.display())),
+    };
+    let mut runners = BTreeMap::new();
+    let mut run_folder = None;
+    if !plans.is_empty() {
         if options.progress {
             anstream::eprintln!(
                 "Building the checks of {} challenge(s) against {} (the first build takes a few minutes)…",
@@ -74,63 +109,72 @@ pub fn grade(
                 target.label
             );
         }
-        build_and_run(kit, target, all, &plans, options)?
-    };
+        let built = compile::build(kit, target, all, &plans, options.progress, options.sealed)?;
+        for (id, error) in &built.errors {
+            if let Some(plan) = plans.iter().find(|p| &p.id == id) {
+                known.insert(id.clone(), scoring::compile_error(plan, error, 0));
+            }
+        }
+        runners = built.runners;
+        // Sealed: the runners are copied out of the kit, which is hidden from them.
+        if options.sealed {
+            how.sandbox.hide = sealed::hidden_from_runs(kit);
+            let folder = sealed::RunFolder::new(&how.sandbox.hide)?;
+            for (id, exe) in runners.iter_mut() {
+                *exe = folder.install(exe, id)?;
+            }
+            run_folder = Some(folder);
+        }
+    }
+    Ok(Prepared {
+        label: target.label.clone(),
+        root: target.root.clone(),
+        key: target.key.clone(),
+        selected: selected.to_vec(),
+        known,
+        keys,
+        runners,
+        how,
+        run_folder,
+    })
+}
+
+/// Runs what `prepared` built, scores it and puts the report together. May run again on the same
+/// runners (`grader dev wrong --runs N`).
+pub fn finish(kit: &Path, prepared: &Prepared<'_>, options: &Options<'_>) -> Report {
+    let mut results = run(kit, prepared);
     if let Some(cache) = options.cache {
-        for (id, key) in &keys {
+        for (id, key) in &prepared.keys {
             if let Some(report) = results.get(id).filter(|r| shortcut::cacheable(r)) {
                 cache.put(key, report);
             }
         }
     }
-    results.append(&mut known);
-    let challenges = selected
+    for (id, report) in &prepared.known {
+        results.entry(id.clone()).or_insert_with(|| report.clone());
+    }
+    let challenges = prepared
+        .selected
         .iter()
         .filter_map(|plan| results.remove(&plan.id))
         .collect();
-    Ok(scoring::report(&target.label, challenges))
+    scoring::report(&prepared.label, challenges)
 }
 
-/// Builds the runners of `plans` and runs them; their reports by challenge id.
-fn build_and_run(
-    kit: &Path,
-    target: &Target,
-    all: &[ChallengePlan],
-    plans: &[&ChallengePlan],
-    options: &Options<'_>,
-) -> Result<BTreeMap<String, ChallengeReport>> {
-    let (progress, sealed, sandbox) = (options.progress, options.sealed, options.sandbox);
-    let built = compile::build(kit, target, all, plans, progress, sealed)?;
-    let mut how = Supervision {
-        sandbox: sandbox.clone(),
-        strip_prefix: target.root.parent().map(|p| format!("{}/", p.display())),
-    };
-    // Sealed: the runners are copied out of the kit, which is hidden from them.
-    let mut run_folder = None;
-    let mut runners = built.runners.clone();
-    if sealed {
-        how.sandbox.hide = sealed::hidden_from_runs(kit);
-        let folder = sealed::RunFolder::new(&how.sandbox.hide)?;
-        for (id, exe) in runners.iter_mut() {
-            *exe = folder.install(exe, id)?;
-        }
-        run_folder = Some(folder);
-    }
+/// Runs the runners of `prepared`; their reports by challenge id.
+fn run(kit: &Path, prepared: &Prepared<'_>) -> BTreeMap<String, ChallengeReport> {
+    let runners = &prepared.runners;
     let results: Mutex<BTreeMap<String, ChallengeReport>> = Mutex::new(BTreeMap::new());
-    for (id, error) in &built.errors {
-        if let Some(plan) = plans.iter().find(|p| &p.id == id) {
-            results
-                .lock()
-                .expect("no panics while locked")
-                .insert(id.clone(), scoring::compile_error(plan, error, 0));
-        }
+    if runners.is_empty() {
+        return BTreeMap::new();
     }
     // Challenges run side by side, one more than there are cores (at most four): their checks
     // mostly wait on sockets and timers (the paused-clock ones take no real time), so a third runner
     // on two cores fills the waits without starving the learner's code. The longest go first (see
     // `schedule`), so that no long one runs alone at the end.
-    let durations_file = schedule::file(&state_dir(kit).join(&target.key));
-    let ids: Vec<&str> = plans
+    let durations_file = schedule::file(&state_dir(kit).join(&prepared.key));
+    let ids: Vec<&str> = prepared
+        .selected
         .iter()
         .filter(|plan| runners.contains_key(&plan.id))
         .map(|plan| plan.id.as_str())
@@ -140,7 +184,7 @@ fn build_and_run(
             .into_iter()
             .rev()
             .filter_map(|id| {
-                let plan = plans.iter().find(|plan| plan.id == id)?;
+                let plan = prepared.selected.iter().find(|plan| plan.id == id)?;
                 Some((*plan, runners.get(id)?.as_path()))
             })
             .collect(),
@@ -155,15 +199,15 @@ fn build_and_run(
                     let next = queue.lock().expect("no panics while locked").pop();
                     let Some((plan, exe)) = next else { break };
                     let started = Instant::now();
-                    let command = || match &run_folder {
+                    let command = || match &prepared.run_folder {
                         Some(folder) => folder.command(exe),
                         None => {
                             let mut cmd = Command::new(exe);
-                            cmd.current_dir(&target.root);
+                            cmd.current_dir(&prepared.root);
                             cmd
                         }
                     };
-                    let outcomes = supervise(plan, &command, &how);
+                    let outcomes = supervise(plan, &command, &prepared.how);
                     let report =
                         scoring::score_challenge(plan, &outcomes, started.elapsed().as_millis() as u64);
                     results
@@ -177,9 +221,8 @@ fn build_and_run(
     let results = results.into_inner().expect("no panics while locked");
     let ran: schedule::Durations = results
         .iter()
-        .filter(|(id, _)| runners.contains_key(*id))
         .map(|(id, report)| (id.clone(), report.duration_ms))
         .collect();
     schedule::save(&durations_file, &ran);
-    Ok(results)
+    results
 }

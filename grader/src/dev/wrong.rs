@@ -116,38 +116,75 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
     // each one grades.
     let cache = ResultCache::new(work.join("results"));
     let cache = (options.runs <= 1).then_some(&cache);
-    for round in 0..rounds {
-        let mut in_round: Vec<&mut Case<'_>> =
-            by_challenge.iter_mut().filter_map(|c| c.get_mut(round)).collect();
-        for case in &in_round {
-            let crate_dir = scratch.join(&case.plan.dir);
-            stubs::make_equal(
-                &crate_dir,
-                &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
-            )?;
-            case.case.apply(&crate_dir)?;
-        }
-        let staged = crate::batch::stage(kit, &work.join("stage"), &scratch)?;
-        let target = Target {
-            root: staged,
-            label: "dev wrong".into(),
-            key: "dev-wrong".into(),
-        };
-        let round_plans: Vec<&ChallengePlan> = in_round.iter().map(|c| c.plan).collect();
-        let names: Vec<String> = in_round
-            .iter()
-            .map(|c| format!("{} {}", c.plan.id, c.case.name))
-            .collect();
-        anstream::eprintln!("round {}/{rounds}: {}", round + 1, names.join(", "));
-        for _ in 0..options.runs.max(1) {
-            let grade_options = grade::Options {
-                progress: false,
-                sandbox: &sandbox,
-                sealed: true,
-                cache,
-            };
-            let report = grade::grade(kit, &target, plans, &round_plans, &grade_options)?;
-            for case in in_round.iter_mut() {
+    let grade_options = grade::Options {
+        progress: false,
+        sandbox: &sandbox,
+        sealed: true,
+        cache,
+    };
+    // A pipeline of two: this thread stages and builds round k+1 while another runs round k. The
+    // runs wait on sockets and timers much of the time, which the build fills; the runners of a
+    // round are copies out of the build folder (sealed grading), so the next build does not touch
+    // them, and the next staging is hidden from them.
+    let rounds_cases: Vec<Vec<(&ChallengePlan, WrongCase)>> = (0..rounds)
+        .map(|round| {
+            by_challenge
+                .iter()
+                .filter_map(|c| c.get(round))
+                .map(|c| (c.plan, c.case.clone()))
+                .collect()
+        })
+        .collect();
+    let (to_runner, built) = std::sync::mpsc::sync_channel::<(usize, grade::Prepared<'_>)>(0);
+    let graded: Vec<(usize, Vec<grader_core::Report>)> = std::thread::scope(|scope| -> Result<_> {
+        let runner = scope.spawn(|| {
+            let mut graded = Vec::new();
+            for (round, prepared) in built {
+                let reports = (0..options.runs.max(1))
+                    .map(|_| grade::finish(kit, &prepared, &grade_options))
+                    .collect();
+                graded.push((round, reports));
+            }
+            graded
+        });
+        let staged_all = (|| -> Result<()> {
+            for (round, cases) in rounds_cases.iter().enumerate() {
+                for (plan, case) in cases {
+                    let crate_dir = scratch.join(&plan.dir);
+                    stubs::make_equal(
+                        &crate_dir,
+                        &stubs::read_tree(&kit.join("solutions").join(&plan.dir))?,
+                    )?;
+                    case.apply(&crate_dir)?;
+                }
+                let staged = crate::batch::stage(kit, &work.join("stage"), &scratch)?;
+                let target = Target {
+                    root: staged,
+                    label: "dev wrong".into(),
+                    key: "dev-wrong".into(),
+                };
+                let round_plans: Vec<&ChallengePlan> = cases.iter().map(|(plan, _)| *plan).collect();
+                let names: Vec<String> = cases
+                    .iter()
+                    .map(|(plan, case)| format!("{} {}", plan.id, case.name))
+                    .collect();
+                anstream::eprintln!("round {}/{rounds}: {}", round + 1, names.join(", "));
+                let prepared = grade::prepare(kit, &target, plans, &round_plans, &grade_options)?;
+                if to_runner.send((round, prepared)).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(to_runner);
+        let graded = runner
+            .join()
+            .map_err(|_| anyhow!("the grading thread panicked"))?;
+        staged_all.map(|()| graded)
+    })?;
+    for (round, reports) in graded {
+        for report in reports {
+            for case in by_challenge.iter_mut().filter_map(|c| c.get_mut(round)) {
                 let Some(challenge) = report.challenges.iter().find(|c| c.id == case.plan.id) else {
                     continue;
                 };
