@@ -163,9 +163,47 @@ pub enum Commands {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// How fast is your server? Measures it against the reference solution's and a bare-tokio
+    /// floor, run after run, and shows the ratios (server challenges: c01, c04, c10, c11, c12, c14).
+    /// Grades nothing unless a plan gives the bench question points; never fails a build.
+    Bench {
+        /// The challenges: `c10`, `10` or `echo` (every server challenge when none is given).
+        challenges: Vec<String>,
+        /// Bench the reference solutions (against themselves).
+        #[arg(long, conflicts_with = "submission")]
+        solutions: bool,
+        /// Bench a learner's copy (their clone of the kit, or its exercises/ folder), sealed.
+        #[arg(long, value_name = "DIR")]
+        submission: Option<PathBuf>,
+        /// Runs of each server (1 to 20); figures are given as min / median / max over them.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
+        runs: u16,
+        /// Seconds of load in each run (0.1 to 10).
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
+        /// Idle connections held to measure memory per connection (0 to 5000).
+        #[arg(long, default_value_t = 500)]
+        idle: usize,
+        /// `table` (the figures, bars of the ratios, a latency histogram) or `json` (every figure).
+        #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
+        format: BenchFormat,
+        /// Write to FILE instead of printing.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Do not show progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// For the kit's authors: check its structure, scaffold a challenge.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+/// What `grader bench` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchFormat {
+    Table,
+    Json,
 }
 
 /// What `grader package` makes.

@@ -4,6 +4,7 @@
 //! `grader_core::scoring` → `grader_core::report` → this CLI.
 
 mod batch;
+mod bench;
 mod cli;
 mod compile;
 mod dev;
@@ -122,6 +123,38 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Some(Commands::Package { engine, output }) => {
             return package::run(&kit, &plans, *engine, output.as_deref());
+        }
+        Some(Commands::Bench {
+            challenges,
+            solutions,
+            submission,
+            runs,
+            seconds,
+            idle,
+            format,
+            output,
+            quiet,
+        }) => {
+            let target = match (submission, solutions) {
+                (Some(dir), _) => {
+                    let mut target = Target::submission(dir)?;
+                    let stage = target::state_dir(&kit).join("stages").join(&target.key);
+                    target.root = batch::stage(&kit, &stage, &target.root)?;
+                    target
+                }
+                (None, true) => Target::solutions(&kit),
+                (None, false) => Target::exercises(&kit),
+            };
+            let options = bench::Options {
+                only: challenges.clone(),
+                runs: usize::from(*runs),
+                settings: bench::settings(*seconds, *idle)?,
+                json: *format == cli::BenchFormat::Json,
+                output: output.clone(),
+                sealed: cli.sealed || submission.is_some(),
+                quiet: *quiet,
+            };
+            return bench::run(&kit, &plans, &target, &sandbox(&cli)?, &options);
         }
         Some(Commands::Dev(_)) | None => {}
     }

@@ -27,6 +27,38 @@ pub struct ChallengePlan {
     /// it is violated. `grader dev check` holds it to the plan and to the wrong answers.
     #[serde(default)]
     pub spec: Vec<SpecRow>,
+    /// What `grader bench` measures for a server challenge, and the bench question an instructor
+    /// may grade. `None`: not a server challenge, nothing to bench.
+    #[serde(default)]
+    pub bench: Option<BenchPlan>,
+}
+
+/// A server challenge's bench question: `grader bench` scores it (never the grade's table, whose
+/// points it does not change). The kit ships every one with 0 points: performance is feedback
+/// here, and an instructor who wants it graded raises the points in their copy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchPlan {
+    /// The points for staying within the bound (0: reported, not graded).
+    #[serde(default)]
+    pub points: u32,
+    /// The figure that is bounded.
+    pub metric: BenchMetric,
+    /// The bound, as a ratio to the reference's figure (the median over the runs): `2.0` passes
+    /// a server that costs at most twice what the reference costs.
+    pub max_ratio: f64,
+}
+
+/// The figures `grader bench` takes of a server. Costs: lower is better for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenchMetric {
+    /// Server CPU time per op.
+    CpuPerOp,
+    /// The 99th percentile of op latency.
+    LatencyP99,
+    /// Resident memory per idle connection held.
+    MemoryPerIdle,
 }
 
 /// One sentence of a challenge's spec (CURRICULUM.md, the stub's doc comments or the README) and
@@ -90,6 +122,14 @@ impl ChallengePlan {
             if check.points == 0 {
                 return Err(anyhow!("{}: check `{}` has no points", self.id, check.id));
             }
+        }
+        if let Some(bench) = &self.bench
+            && !(bench.max_ratio.is_finite() && bench.max_ratio >= 1.0)
+        {
+            return Err(anyhow!(
+                "{}: the bench bound `max_ratio` must be at least 1 (the reference's own cost)",
+                self.id
+            ));
         }
         for q in &self.questions {
             if q.hints.is_empty() {

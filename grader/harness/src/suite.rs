@@ -83,7 +83,13 @@ pub struct Suite {
     pub checks: Vec<BoundCheck>,
     /// The challenge's binaries, by name: what [`crate::exec`] runs in a process of its own.
     pub binaries: Vec<(&'static str, Main)>,
+    /// How `grader bench` starts the challenge's server (server challenges only).
+    pub bench: Option<BenchServe>,
 }
+
+/// The challenge's server as `grader bench` runs it: served on `listener` until the process ends,
+/// on a multi-thread runtime as `#[tokio::main]` gives. The future need not be `Send`.
+pub type BenchServe = fn(tokio::net::TcpListener) -> futures::future::LocalBoxFuture<'static, ()>;
 
 impl Suite {
     /// Binds `checks` to the plan in `plan_toml`, in plan order.
@@ -113,6 +119,7 @@ impl Suite {
             plan,
             checks: ordered,
             binaries: Vec::new(),
+            bench: None,
         }
     }
 
@@ -120,6 +127,12 @@ impl Suite {
     /// that checks can run it as a process of its own ([`crate::exec::run`]).
     pub fn binary(mut self, name: &'static str, main: Main) -> Suite {
         self.binaries.push((name, main));
+        self
+    }
+
+    /// Registers how `grader bench` serves the challenge's server (see `process::bench`).
+    pub fn bench(mut self, serve: BenchServe) -> Suite {
+        self.bench = Some(serve);
         self
     }
 }

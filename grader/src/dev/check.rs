@@ -17,6 +17,8 @@
 //!   nothing, and every explained mutant (`mutants.toml`) says why it may survive;
 //! - `exercises/<dir>` is exactly the stub its record (`grader/checks/<dir>/shipped-stub.txt`) says
 //!   was shipped: `grader reset` restores from that record;
+//! - a server challenge's bench is named alike in its plan, load, floor and suite, and its README
+//!   says how to run it (`check_bench`);
 //! - `docs/GRADER.md` is the contract, the same as the shared notes' `GRADER.md` beside the kit.
 
 use super::scan;
@@ -100,6 +102,7 @@ fn check_challenge(kit: &Path, plan: &ChallengePlan, problems: &mut Vec<String>)
     check_spec(kit, plan, problems);
     check_wrong_answers(kit, plan, &solution, problems);
     super::check_audit::check(kit, plan, &solution, problems);
+    super::check_bench::check(kit, plan, problems);
 }
 
 /// The plan's check ids against the ids the checks crate binds in `suite()`.

@@ -9,6 +9,7 @@
 
 pub mod check;
 mod check_audit;
+mod check_bench;
 pub mod fake_class;
 pub mod mutants;
 pub mod new;

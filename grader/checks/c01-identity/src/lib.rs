@@ -57,4 +57,9 @@ pub fn suite() -> Suite {
             paused("long-log", q2_many::long_log),
         ],
     )
+    .bench(|listener| {
+        Box::pin(async move {
+            let _ = challenge::q1::serve(listener).await;
+        })
+    })
 }

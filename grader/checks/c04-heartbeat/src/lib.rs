@@ -35,4 +35,9 @@ pub fn suite() -> Suite {
             real("hundred-clients", q1_tcp::hundred_clients),
         ],
     )
+    .bench(|listener| {
+        Box::pin(async move {
+            let _ = challenge::serve(listener).await;
+        })
+    })
 }

@@ -48,4 +48,9 @@ pub fn suite() -> Suite {
         ],
     )
     .binary("echo", challenge::cli::main)
+    .bench(|listener| {
+        Box::pin(async move {
+            let _ = challenge::server::serve(listener, std::future::pending::<()>()).await;
+        })
+    })
 }

@@ -54,4 +54,14 @@ pub fn suite() -> Suite {
         ],
     )
     .binary("triforce", challenge::cli::main)
+    // What `triforce --obstinate` serves: the glue (Q1) driving `ObstinateProtocol` (Q2).
+    .bench(|listener| {
+        Box::pin(async move {
+            let factory = |_peer| {
+                Box::new(challenge::obstinate::ObstinateProtocol::default())
+                    as Box<dyn challenge::twisted::Protocol>
+            };
+            let _ = challenge::glue::serve(listener, factory, std::future::pending::<()>()).await;
+        })
+    })
 }

@@ -67,4 +67,12 @@ pub fn suite() -> Suite {
         ],
     )
     .binary("peer", challenge::cli::main)
+    .bench(|listener| {
+        Box::pin(async move {
+            // `grader bench` gives each server a temporary folder of its own, removed afterwards.
+            let log = std::env::temp_dir().join("peer.log");
+            let _ =
+                challenge::server::serve(listener, &log, std::io::sink(), std::future::pending::<()>()).await;
+        })
+    })
 }

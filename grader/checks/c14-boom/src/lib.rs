@@ -59,4 +59,10 @@ pub fn suite() -> Suite {
         ],
     )
     .binary("boom", challenge::cli::main)
+    .bench(|listener| {
+        Box::pin(async move {
+            let config = challenge::server::Config::default();
+            let _ = challenge::server::serve(listener, config, std::future::pending::<()>()).await;
+        })
+    })
 }

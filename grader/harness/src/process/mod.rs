@@ -3,6 +3,8 @@
 //! One executable plays three parts (nextest's shape: the entry decides, the runner runs, the suite
 //! describes):
 //!
+//! - **a bench server** ([`bench`]): `grader bench` started this executable to serve the
+//!   challenge's server, or the floor, under load (`TOKIO_CHALLENGES_BENCH` is set);
 //! - **a challenge's program** ([`program`]): a check started this executable again to run one of
 //!   the suite's binaries (`TOKIO_CHALLENGES_EXEC` is set); it runs that binary's `main` and exits;
 //! - **the child** ([`child`]): a supervisor started it and wrote its configuration on standard
@@ -14,6 +16,7 @@
 //! is the decision, made once at the start by [`runner_main`] and [`Suite::grade_as_test`]; the
 //! suite ([`crate::suite`]) only describes the checks and binaries.
 
+pub mod bench;
 pub mod child;
 pub mod program;
 pub mod supervisor;
@@ -31,9 +34,11 @@ pub enum Role {
     Supervisor,
 }
 
-/// Decides this process's part. A challenge's program never returns from here: it runs and exits.
+/// Decides this process's part. A bench server and a challenge's program never return from here:
+/// they run and exit.
 /// `test_args` select the one test again when the executable is a test binary (none for a runner).
 fn role(suite: &Suite, test_args: Vec<String>) -> Role {
+    bench::become_bench_server(suite);
     program::become_program(suite, test_args);
     match RunnerConfig::from_stdin() {
         Some(config) => Role::Child(config.map_err(|e| format!("{e:#}"))),
