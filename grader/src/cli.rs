@@ -279,5 +279,12 @@ pub enum DevCommand {
         /// Show every lost check's message, not only those of unexpected results.
         #[arg(long, short)]
         verbose: bool,
+        /// Grade every case and write what each lost to tests/verdicts.txt, the record that
+        /// `cargo test` trusts for cases unchanged since (see CONTRIBUTING.md).
+        #[arg(long, conflicts_with = "runs")]
+        record: bool,
+        /// Grade every case, also those the record has.
+        #[arg(long)]
+        all: bool,
     },
 }

@@ -355,6 +355,8 @@ fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8> {
             runs,
             json,
             verbose,
+            record,
+            all,
         } => {
             let plans = grader_core::plan::discover(kit)?;
             for name in challenges {
@@ -368,6 +370,8 @@ fn run_dev(kit: &std::path::Path, command: &DevCommand) -> Result<u8> {
                 runs: *runs,
                 json: json.clone(),
                 verbose: *verbose,
+                record: *record,
+                all: *all || std::env::var_os("WRONG_ALL").is_some_and(|v| v != "0"),
             };
             dev::wrong::run(kit, &plans, &options)
         }

@@ -67,7 +67,7 @@ impl ResultCache {
     pub fn key(&self, kit: &Path, plan: &ChallengePlan, crate_dir: &Path) -> Option<String> {
         let shared = self.shared.get_or_init(|| {
             let mut h = sha1_smol::Sha1::new();
-            for part in ["grader/harness", "grader/core"] {
+            for part in ["grader/harness", "grader/core", "grader/bench"] {
                 h.update(stubs::content_key(&kit.join(part)).unwrap_or_default().as_bytes());
             }
             h.update(&std::fs::read(kit.join("Cargo.lock")).unwrap_or_default());

@@ -5,6 +5,8 @@
 //! marks. Both are graded by `grader dev wrong` (see `grader/src/dev/wrong.rs`), one place for
 //! applying cases and judging them; this test holds the kit to its verdicts.
 //!
+//! A case unchanged since `tests/verdicts.txt` recorded it is not graded again, but for the day's
+//! sample (see `grader/src/dev/wrong_record.rs`); `WRONG_ALL=1` grades every case.
 //! `WRONG_ONLY=c01,c04` keeps those challenges; `WRONG_CASE=no-spawn` keeps the cases of that name.
 
 use kit_tests::grader;

@@ -17,3 +17,4 @@ mod scan;
 mod shipped;
 pub mod sync;
 pub mod wrong;
+mod wrong_record;

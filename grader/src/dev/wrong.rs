@@ -10,6 +10,7 @@
 //! Cases of different challenges share a round (case k of each challenge), graded as one sealed
 //! submission staged at one fixed path, so cargo rebuilds only what a case changed.
 
+use super::wrong_record;
 use crate::grade;
 use crate::shortcut::ResultCache;
 use crate::stubs;
@@ -37,6 +38,10 @@ pub struct Options {
     pub json: Option<PathBuf>,
     /// Show every lost check's message.
     pub verbose: bool,
+    /// Grade every case and write what each lost to the record (`tests/verdicts.txt`).
+    pub record: bool,
+    /// Grade every case, whatever the record says.
+    pub all: bool,
 }
 
 struct Case<'a> {
@@ -44,6 +49,12 @@ struct Case<'a> {
     case: WrongCase,
     runs: Vec<BTreeSet<String>>,
     messages: Vec<(String, Status, String)>,
+    /// The key of the crate the case makes (see `wrong_record`), when the record is used.
+    key: Option<String>,
+    /// What the record says the case lost, when it has the case's key.
+    recorded: Option<BTreeSet<String>>,
+    /// Graded this time (not taken from the record).
+    graded: bool,
 }
 
 /// One line of the JSON results.
@@ -95,6 +106,9 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
                 case,
                 runs: Vec::new(),
                 messages: Vec::new(),
+                key: None,
+                recorded: None,
+                graded: false,
             });
         }
         if !cases.is_empty() {
@@ -116,6 +130,68 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
     // each one grades.
     let cache = ResultCache::new(work.join("results"));
     let cache = (options.runs <= 1).then_some(&cache);
+    // The record: with one run, a case it has (by key) is not graded again, but for today's sample.
+    // Only the kit's own cases are recorded (not a red team's folder).
+    let kit_cases = match &options.cases {
+        None => true,
+        Some(dir) => dir.canonicalize().ok() == kit.join("tests").join("correct").canonicalize().ok(),
+    };
+    let use_record = kit_cases && (options.runs <= 1 || options.record);
+    if options.record && !kit_cases {
+        return Err(anyhow!(
+            "--record records the kit's own cases: tests/wrong/, or tests/correct/ with --correct"
+        ));
+    }
+    let mut record = if use_record {
+        wrong_record::Record::load(kit)?
+    } else {
+        Default::default()
+    };
+    if use_record {
+        let shared = wrong_record::shared_key(kit);
+        let day = wrong_record::today();
+        for (ci, cases) in by_challenge.iter_mut().enumerate() {
+            let n = cases.len();
+            for (i, case) in cases.iter_mut().enumerate() {
+                let crate_dir = scratch.join(&case.plan.dir);
+                stubs::make_equal(
+                    &crate_dir,
+                    &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
+                )?;
+                case.case.apply(&crate_dir)?;
+                let key = wrong_record::case_key(kit, &shared, case.plan, &crate_dir)?;
+                case.recorded = record.entries.get(&key).map(|e| e.lost.clone());
+                case.key = Some(key);
+                case.graded = options.all
+                    || options.record
+                    || case.recorded.is_none()
+                    || wrong_record::sampled(ci, i, n, day);
+                if !case.graded {
+                    case.runs.extend(case.recorded.clone());
+                }
+            }
+        }
+    } else {
+        by_challenge
+            .iter_mut()
+            .flatten()
+            .for_each(|case| case.graded = true);
+    }
+    let to_grade: Vec<Vec<usize>> = by_challenge
+        .iter()
+        .map(|cases| (0..cases.len()).filter(|&i| cases[i].graded).collect())
+        .collect();
+    let rounds = to_grade.iter().map(Vec::len).max().unwrap_or(0);
+    let (graded_count, recorded_count) = (
+        to_grade.iter().map(Vec::len).sum::<usize>(),
+        by_challenge.iter().flatten().filter(|c| !c.graded).count(),
+    );
+    if recorded_count > 0 {
+        anstream::eprintln!(
+            "{graded_count} case(s) to grade; {recorded_count} unchanged since {} (WRONG_ALL=1, or --all, grades them too)",
+            wrong_record::path(kit).display()
+        );
+    }
     let grade_options = grade::Options {
         progress: false,
         sandbox: &sandbox,
@@ -126,12 +202,12 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
     // runs wait on sockets and timers much of the time, which the build fills; the runners of a
     // round are copies out of the build folder (sealed grading), so the next build does not touch
     // them, and the next staging is hidden from them.
-    let rounds_cases: Vec<Vec<(&ChallengePlan, WrongCase)>> = (0..rounds)
+    let rounds_cases: Vec<Vec<(usize, usize)>> = (0..rounds)
         .map(|round| {
-            by_challenge
+            to_grade
                 .iter()
-                .filter_map(|c| c.get(round))
-                .map(|c| (c.plan, c.case.clone()))
+                .enumerate()
+                .filter_map(|(ci, todo)| todo.get(round).map(|&i| (ci, i)))
                 .collect()
         })
         .collect();
@@ -149,13 +225,14 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
         });
         let staged_all = (|| -> Result<()> {
             for (round, cases) in rounds_cases.iter().enumerate() {
-                for (plan, case) in cases {
-                    let crate_dir = scratch.join(&plan.dir);
+                let cases: Vec<&Case<'_>> = cases.iter().map(|&(ci, i)| &by_challenge[ci][i]).collect();
+                for case in &cases {
+                    let crate_dir = scratch.join(&case.plan.dir);
                     stubs::make_equal(
                         &crate_dir,
-                        &stubs::read_tree(&kit.join("solutions").join(&plan.dir))?,
+                        &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
                     )?;
-                    case.apply(&crate_dir)?;
+                    case.case.apply(&crate_dir)?;
                 }
                 let staged = crate::batch::stage(kit, &work.join("stage"), &scratch)?;
                 let target = Target {
@@ -163,10 +240,10 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
                     label: "dev wrong".into(),
                     key: "dev-wrong".into(),
                 };
-                let round_plans: Vec<&ChallengePlan> = cases.iter().map(|(plan, _)| *plan).collect();
+                let round_plans: Vec<&ChallengePlan> = cases.iter().map(|case| case.plan).collect();
                 let names: Vec<String> = cases
                     .iter()
-                    .map(|(plan, case)| format!("{} {}", plan.id, case.name))
+                    .map(|case| format!("{} {}", case.plan.id, case.case.name))
                     .collect();
                 anstream::eprintln!("round {}/{rounds}: {}", round + 1, names.join(", "));
                 let prepared = grade::prepare(kit, &target, plans, &round_plans, &grade_options)?;
@@ -184,7 +261,8 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
     })?;
     for (round, reports) in graded {
         for report in reports {
-            for case in by_challenge.iter_mut().filter_map(|c| c.get_mut(round)) {
+            for &(ci, i) in &rounds_cases[round] {
+                let case = &mut by_challenge[ci][i];
                 let Some(challenge) = report.challenges.iter().find(|c| c.id == case.plan.id) else {
                     continue;
                 };
@@ -198,6 +276,28 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
                 }
             }
         }
+    }
+    if options.record {
+        let kind = if options.correct { "correct/" } else { "" };
+        for case in by_challenge.iter().flatten() {
+            let (Some(key), Some(lost)) = (&case.key, case.runs.last()) else {
+                continue;
+            };
+            let name = format!("{kind}{}", case.case.name);
+            record
+                .entries
+                .retain(|_, e| !(e.challenge == case.plan.id && e.case == name));
+            record.entries.insert(
+                key.clone(),
+                wrong_record::Entry {
+                    challenge: case.plan.id.clone(),
+                    case: name,
+                    lost: lost.clone(),
+                },
+            );
+        }
+        record.write(kit)?;
+        println!("wrote {}", wrong_record::path(kit).display());
     }
     print_results(&by_challenge, options)
 }
@@ -217,7 +317,13 @@ fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8
         let mut caught = 0;
         for case in cases {
             let verdict = wrong::verdict(&case.case, case.plan, &case.runs);
-            let ok = wanted(case, &verdict, options.correct);
+            // A sampled case must lose today what the record says it lost.
+            let disagrees = case.graded
+                && case
+                    .recorded
+                    .as_ref()
+                    .is_some_and(|recorded| case.runs.iter().any(|run| run != recorded));
+            let ok = wanted(case, &verdict, options.correct) && !disagrees;
             all_wanted &= ok;
             caught += usize::from(verdict.caught_in_question());
             let question_of = |id: &str| {
@@ -238,18 +344,28 @@ fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8
                 verdict.label()
             };
             println!(
-                "{} {} {:<34} {:<3} {:<17} {}",
+                "{} {} {:<34} {:<3} {:<17} {}{}",
                 if ok { " " } else { "!" },
                 case.plan.id,
                 case.case.name,
                 case.case.question,
                 label,
+                if case.graded { "" } else { "(recorded) " },
                 if lost.is_empty() {
                     "lost nothing".to_string()
                 } else {
                     lost.join(" ")
                 }
             );
+            if disagrees {
+                println!(
+                    "      the record (tests/verdicts.txt) says it lost {:?}: a check that is flaky, or a record written by hand",
+                    case.recorded
+                        .as_ref()
+                        .map(|r| r.iter().collect::<Vec<_>>())
+                        .unwrap_or_default()
+                );
+            }
             match &verdict {
                 Verdict::Mismatch { missing, extra } => {
                     println!("      listed but kept: {missing:?}; lost but not listed: {extra:?}")
