@@ -148,10 +148,7 @@ pub fn run(
                         server.pid(),
                         options.settings,
                     ));
-                    match measured {
-                        Err(why) if !server.alive() => Err(format!("the server ended: {why}")),
-                        other => other,
-                    }
+                    measured.map_err(|why| server.ended().unwrap_or(why))
                 });
                 if let Some((_, r)) = runs.iter_mut().find(|(s, _)| s == side) {
                     r.samples.push(sample);

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 /// Which server a runner serves.
@@ -44,6 +44,8 @@ pub struct Server<'a> {
     child: Child,
     sandbox: &'a Sandbox,
     pub addr: SocketAddr,
+    /// The first 4 KiB of what the server wrote on standard error (a panic's message).
+    stderr: Arc<Mutex<String>>,
     /// The server's own temporary folder (`TMPDIR`: c12's log goes there), removed with it.
     _temp: tempfile::TempDir,
 }
@@ -83,6 +85,13 @@ impl<'a> Server<'a> {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
+        let said_on_stderr = Arc::new(Mutex::new(String::new()));
+        let collected = said_on_stderr.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut std::io::Read::take(stderr, 4096), &mut text);
+            *collected.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        });
         let said = rx.recv_timeout(START_LIMIT).unwrap_or_default();
         let port = said
             .strip_prefix(bench::LISTENING)
@@ -91,28 +100,52 @@ impl<'a> Server<'a> {
             child,
             sandbox,
             addr: SocketAddr::from(([127, 0, 0, 1], port.unwrap_or(0))),
+            stderr: said_on_stderr,
             _temp: temp,
         };
         if port.is_none() {
             server.stop();
-            let mut why = String::new();
-            let _ = std::io::Read::read_to_string(&mut std::io::Read::take(stderr, 4096), &mut why);
             return Err(anyhow!(
-                "the {} server did not start: {}",
-                side.name(),
-                first_lines(&why).unwrap_or("it said nothing and printed no port")
+                "the server did not start: {}",
+                server
+                    .said()
+                    .unwrap_or_else(|| "it said nothing and printed no port".into())
             ));
         }
         Ok(server)
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
+    /// Why a measurement failed, from the server's side: if it ended (within a moment), that it
+    /// did and the first lines it wrote on standard error; `None` while it runs.
+    pub fn ended(&mut self) -> Option<String> {
+        let deadline = std::time::Instant::now() + Duration::from_millis(500);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader thread take what the server wrote last.
+                std::thread::sleep(Duration::from_millis(50));
+                let said = self
+                    .said()
+                    .unwrap_or_else(|| "it wrote nothing on standard error".into());
+                return Some(format!("the server ended ({status}): {said}"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 
-    /// Whether the server is still running.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+    fn said(&self) -> Option<String> {
+        let text = self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        // A panic's place and message, without the backtrace or the note on how to get one.
+        let kept: String = text
+            .lines()
+            .take_while(|l| !l.starts_with("stack backtrace") && !l.starts_with("note: run with"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        first_lines(&kept).map(|lines| lines.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     fn stop(&mut self) {
