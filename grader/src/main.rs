@@ -135,16 +135,7 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             quiet,
         }) => {
-            let target = match (submission, solutions) {
-                (Some(dir), _) => {
-                    let mut target = Target::submission(dir)?;
-                    let stage = target::state_dir(&kit).join("stages").join(&target.key);
-                    target.root = batch::stage(&kit, &stage, &target.root)?;
-                    target
-                }
-                (None, true) => Target::solutions(&kit),
-                (None, false) => Target::exercises(&kit),
-            };
+            let target = target_of(&kit, submission.as_deref(), *solutions)?;
             let options = bench::Options {
                 only: challenges.clone(),
                 runs: usize::from(*runs),
@@ -166,18 +157,7 @@ fn run(cli: Cli) -> Result<u8> {
         upcoming: None,
     };
     grader_core::report::check_options(&[format], &render_options)?;
-    let target = match (&cli.submission, cli.solutions) {
-        (Some(dir), _) => {
-            // Graded from a copy: the learner's files cannot change under the grade, and the copy
-            // sits next to the kit's checks, which the exercise crates name by a relative path.
-            let mut target = Target::submission(dir)?;
-            let stage = target::state_dir(&kit).join("stages").join(&target.key);
-            target.root = batch::stage(&kit, &stage, &target.root)?;
-            target
-        }
-        (None, true) => Target::solutions(&kit),
-        (None, false) => Target::exercises(&kit),
-    };
+    let target = target_of(&kit, cli.submission.as_deref(), cli.solutions)?;
     let selected = select(&plans, &cli.only)?;
     let sandbox = sandbox(&cli)?;
     let options = grade::Options {
@@ -213,6 +193,22 @@ fn run(cli: Cli) -> Result<u8> {
         build_ahead(&kit, &plans, &target, &report, &render_options);
     }
     Ok(if report.all_passed() { 0 } else { 1 })
+}
+
+/// What to grade (or bench): a submission (`--submission DIR`), the solutions, or exercises/.
+fn target_of(kit: &std::path::Path, submission: Option<&std::path::Path>, solutions: bool) -> Result<Target> {
+    Ok(match (submission, solutions) {
+        (Some(dir), _) => {
+            // Graded from a copy: the learner's files cannot change under the grade, and the copy
+            // sits next to the kit's checks, which the exercise crates name by a relative path.
+            let mut target = Target::submission(dir)?;
+            let stage = target::state_dir(kit).join("stages").join(&target.key);
+            target.root = batch::stage(kit, &stage, &target.root)?;
+            target
+        }
+        (None, true) => Target::solutions(kit),
+        (None, false) => Target::exercises(kit),
+    })
 }
 
 /// Starts building, in the background, the challenge the table's next step names (see

@@ -153,12 +153,7 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
         for (ci, cases) in by_challenge.iter_mut().enumerate() {
             let n = cases.len();
             for (i, case) in cases.iter_mut().enumerate() {
-                let crate_dir = scratch.join(&case.plan.dir);
-                stubs::make_equal(
-                    &crate_dir,
-                    &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
-                )?;
-                case.case.apply(&crate_dir)?;
+                let crate_dir = make_case(kit, &scratch, case)?;
                 let key = wrong_record::case_key(kit, &shared, case.plan, &crate_dir)?;
                 case.recorded = record.entries.get(&key).map(|e| e.lost.clone());
                 case.key = Some(key);
@@ -227,12 +222,7 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
             for (round, cases) in rounds_cases.iter().enumerate() {
                 let cases: Vec<&Case<'_>> = cases.iter().map(|&(ci, i)| &by_challenge[ci][i]).collect();
                 for case in &cases {
-                    let crate_dir = scratch.join(&case.plan.dir);
-                    stubs::make_equal(
-                        &crate_dir,
-                        &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
-                    )?;
-                    case.case.apply(&crate_dir)?;
+                    make_case(kit, &scratch, case)?;
                 }
                 let staged = crate::batch::stage(kit, &work.join("stage"), &scratch)?;
                 let target = Target {
@@ -300,6 +290,17 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
         println!("wrote {}", wrong_record::path(kit).display());
     }
     print_results(&by_challenge, options)
+}
+
+/// Makes the case's crate in `scratch`: the solution with the case's edit. Returns its folder.
+fn make_case(kit: &Path, scratch: &Path, case: &Case<'_>) -> Result<PathBuf> {
+    let crate_dir = scratch.join(&case.plan.dir);
+    stubs::make_equal(
+        &crate_dir,
+        &stubs::read_tree(&kit.join("solutions").join(&case.plan.dir))?,
+    )?;
+    case.case.apply(&crate_dir)?;
+    Ok(crate_dir)
 }
 
 fn wanted(case: &Case<'_>, verdict: &Verdict, correct: bool) -> bool {
