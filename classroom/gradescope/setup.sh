@@ -84,10 +84,11 @@ export TOKIO_CHALLENGES_KIT=$SOURCE
 } >"$SOURCE/.autograder-env"
 
 # Warm up: grade the stubs once, really building every runner (no "pristine stub" shortcut).
-# Exit 1 is expected (the stubs pass nothing); 2 means the grader could not grade at all.
+# Exit 1 is expected (the stubs pass nothing); 2 means the grader could not grade at all. The
+# report is kept in $SOURCE/.warm-up.json: every check `todo`, each naming its stub's todo!().
 say "building every challenge's checks against the stubs (the slow part, once)"
 status=0
-TOKIO_CHALLENGES_NO_SHORTCUTS=1 "$GRADER" --sealed --format json >/dev/null || status=$?
+TOKIO_CHALLENGES_NO_SHORTCUTS=1 "$GRADER" --sealed --quiet --format json --output "$SOURCE/.warm-up.json" || status=$?
 if [ "$status" -gt 1 ]; then
     die "the grader could not grade the kit's own stubs (exit ${status}; its messages are above)"
 fi

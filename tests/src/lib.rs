@@ -148,3 +148,34 @@ pub fn stub_location(rel_path: &str) -> String {
         .unwrap_or_else(|| panic!("{rel_path} has no todo!()"));
     format!("{rel_path}:{}", line + 1)
 }
+
+/// The kit's stubs graded as a fresh clone grades them (`--format json`): checks what every stub
+/// report is (see [`assert_all_todo`], exit 1) and returns it.
+pub fn grade_stubs() -> Report {
+    let (report, code) = grade_json(&[]);
+    assert_eq!(code, 1, "the stubs do not pass");
+    assert_eq!(report.target, "exercises");
+    assert_all_todo(&report);
+    report
+}
+
+/// Every check and every challenge `todo`, 0 of the kit's points: what the stubs score.
+pub fn assert_all_todo(report: &Report) {
+    let not_todo: Vec<_> = statuses(report)
+        .into_iter()
+        .filter(|s| s.2 != Status::Todo)
+        .collect();
+    assert!(
+        not_todo.is_empty(),
+        "checks that are not `todo` on the stubs: {not_todo:#?}"
+    );
+    assert_eq!(report.score, 0);
+    assert!(
+        report
+            .challenges
+            .iter()
+            .all(|c| c.status == grader_core::ChallengeStatus::Todo)
+    );
+    let max: u32 = plans().iter().map(|p| p.max_score()).sum();
+    assert_eq!(report.max_score, max, "the kit's points");
+}

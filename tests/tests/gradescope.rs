@@ -346,6 +346,32 @@ fn the_autograder_grades_any_submission_into_a_valid_results_json() {
         String::from_utf8_lossy(&setup.stderr)
     );
     eprintln!("setup.sh: {} ms", started.elapsed().as_millis());
+
+    // setup.sh graded the stubs for real, building and running every runner: the same, check by
+    // check, as the shortcut that grades an untouched stub without building (a fresh clone's table).
+    let warm_up = autograder.root.join("source/.warm-up.json");
+    let text = std::fs::read_to_string(&warm_up).unwrap_or_else(|e| panic!("{}: {e}", warm_up.display()));
+    let real: grader_core::Report = serde_json::from_str(&text).expect("the warm-up's report");
+    kit_tests::assert_all_todo(&real);
+    assert!(
+        real.checks().all(|c| c
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("not implemented yet ("))),
+        "the real grade names each stub's `todo!()`"
+    );
+    let shortcut = kit_tests::grade_stubs();
+    let statuses = |r: &grader_core::Report| -> Vec<(String, String, grader_core::Status)> {
+        kit_tests::statuses(r)
+            .into_iter()
+            .map(|s| (s.0, s.1, s.2))
+            .collect()
+    };
+    assert_eq!(
+        statuses(&real),
+        statuses(&shortcut),
+        "the shortcut agrees with the real grade"
+    );
     let plans = plans();
     let total: u32 = plans.iter().map(|p| p.max_score()).sum();
     let kit = kit_root();
