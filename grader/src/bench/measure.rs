@@ -87,8 +87,10 @@ async fn drive(
     let until = Instant::now() + duration;
     // A client stuck on a server that stopped answering fails the measurement, not the bench.
     let limit = duration + Duration::from_secs(10);
-    let clients: Vec<_> = (0..workload.clients())
-        .map(|_| tokio::spawn(tokio::time::timeout(limit, workload.client(addr, until))))
+    let clients: Vec<_> = workload
+        .run(addr, until)
+        .into_iter()
+        .map(|client| tokio::spawn(tokio::time::timeout(limit, client)))
         .collect();
     let mut all = Vec::new();
     for client in clients {

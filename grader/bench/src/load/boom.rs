@@ -16,11 +16,11 @@
 //! player's letter is read from its first screen, its join's, where it stands on (0, 0), on top.
 //! An idle connection is a player whose negotiation and first screen have arrived.
 
-use super::{Workload, unexpected};
+use super::{Client, Workload, unexpected};
 use futures::future::BoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
@@ -54,53 +54,18 @@ impl Workload for Boom {
         8
     }
 
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>> {
-        // Taken now, before any client of this run plays: none can get ahead of the others.
-        let seat = Pace::seat(addr, until);
-        Box::pin(async move {
-            let mut player = Player::join(addr, None).await?;
-            let me = player.letter;
-            let mut latencies = Vec::new();
-            // The pawn's column on the top row: 0 or 1.
-            let mut x = 0;
-            while Instant::now() < until {
-                let (key, to) = if x == 0 { (b'd', 1) } else { (b'a', 0) };
-                seat.wait_turn(latencies.len()).await;
-                let start = Instant::now();
-                player.stream.write_all(&[key]).await?;
-                let mut skipped = 0;
-                let own = async {
-                    loop {
-                        let tiles = player.screen().await?;
-                        if tiles[to] == me {
-                            return io::Result::Ok(true);
-                        }
-                        skipped += 1;
-                        if skipped > MAX_SKIPPED {
-                            return Ok(false);
-                        }
-                    }
-                };
-                match tokio::time::timeout(OP_LIMIT, own).await {
-                    Ok(Ok(true)) => {}
-                    Ok(Err(e)) => return Err(e),
-                    Ok(Ok(false)) | Err(_) => {
-                        return Err(unexpected(format!(
-                            "player {} pressed {:?}: no board with {} on ({to}, 0) came ({skipped} other boards \
-                             did, within {} s)",
-                            char::from(me),
-                            char::from(key),
-                            char::from(me),
-                            OP_LIMIT.as_secs()
-                        )));
-                    }
-                }
-                latencies.push(start.elapsed());
-                seat.done(latencies.len());
-                x = to;
-            }
-            Ok(latencies)
-        })
+    /// One player alone (its own pace); a measurement's players come from [`Workload::run`].
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client {
+        Box::pin(play(addr, until, Pace::new().seat()))
+    }
+
+    /// The players of one measurement, each seated in one shared [`Pace`] before any plays: none
+    /// can get ahead of the others.
+    fn run(&self, addr: SocketAddr, until: Instant) -> Vec<Client> {
+        let pace = Pace::new();
+        (0..self.clients())
+            .map(|_| Box::pin(play(addr, until, pace.seat())) as Client)
+            .collect()
     }
 
     fn idle(&self, addr: SocketAddr) -> Option<BoxFuture<'static, io::Result<TcpStream>>> {
@@ -112,6 +77,52 @@ impl Workload for Boom {
             Ok(Player::join(addr, Some(IDLE_RECEIVE_BUFFER)).await?.stream)
         }))
     }
+}
+
+/// One player: joins, then presses its keys until `until`, taking its turns from `seat`.
+async fn play(addr: SocketAddr, until: Instant, seat: Seat) -> io::Result<Vec<Duration>> {
+    let mut player = Player::join(addr, None).await?;
+    let me = player.letter;
+    let mut latencies = Vec::new();
+    // The pawn's column on the top row: 0 or 1.
+    let mut x = 0;
+    while Instant::now() < until {
+        let (key, to) = if x == 0 { (b'd', 1) } else { (b'a', 0) };
+        seat.wait_turn(latencies.len()).await;
+        let start = Instant::now();
+        player.stream.write_all(&[key]).await?;
+        let mut skipped = 0;
+        let own = async {
+            loop {
+                let tiles = player.screen().await?;
+                if tiles[to] == me {
+                    return io::Result::Ok(true);
+                }
+                skipped += 1;
+                if skipped > MAX_SKIPPED {
+                    return Ok(false);
+                }
+            }
+        };
+        match tokio::time::timeout(OP_LIMIT, own).await {
+            Ok(Ok(true)) => {}
+            Ok(Err(e)) => return Err(e),
+            Ok(Ok(false)) | Err(_) => {
+                return Err(unexpected(format!(
+                    "player {} pressed {:?}: no board with {} on ({to}, 0) came ({skipped} other boards \
+                     did, within {} s)",
+                    char::from(me),
+                    char::from(key),
+                    char::from(me),
+                    OP_LIMIT.as_secs()
+                )));
+            }
+        }
+        latencies.push(start.elapsed());
+        seat.done(latencies.len());
+        x = to;
+    }
+    Ok(latencies)
 }
 
 /// The kernel's receive buffer asked for an idle player, which reads nothing after its first
@@ -128,47 +139,36 @@ static IDLE_JOINS: Semaphore = Semaphore::const_new(4);
 /// `(AHEAD + 2) × clients` screens coming that it has not read.
 const AHEAD: usize = 1;
 
-/// The clients of one run (one server, one `until`), kept within [`AHEAD`] ops of one another.
+/// The clients of one run, kept within [`AHEAD`] ops of one another.
 struct Pace {
-    addr: SocketAddr,
-    until: Instant,
     /// Ops completed by each client; `usize::MAX` for one that has stopped.
     done: Mutex<Vec<usize>>,
     changed: Notify,
 }
-
-/// Every run's [`Pace`], while its clients play.
-static PACES: Mutex<Vec<Weak<Pace>>> = Mutex::new(Vec::new());
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Pace {
-    /// A place among the clients of the run against `addr` until `until`.
-    fn seat(addr: SocketAddr, until: Instant) -> Seat {
-        let mut paces = locked(&PACES);
-        paces.retain(|pace| pace.strong_count() > 0);
-        let found = paces
-            .iter()
-            .filter_map(Weak::upgrade)
-            .find(|pace| pace.addr == addr && pace.until == until);
-        let pace = found.unwrap_or_else(|| {
-            let pace = Arc::new(Pace {
-                addr,
-                until,
-                done: Mutex::new(Vec::new()),
-                changed: Notify::new(),
-            });
-            paces.push(Arc::downgrade(&pace));
-            pace
-        });
+    fn new() -> Arc<Pace> {
+        Arc::new(Pace {
+            done: Mutex::new(Vec::new()),
+            changed: Notify::new(),
+        })
+    }
+
+    /// A place among the clients of this run.
+    fn seat(self: &Arc<Pace>) -> Seat {
         let index = {
-            let mut done = locked(&pace.done);
+            let mut done = locked(&self.done);
             done.push(0);
             done.len() - 1
         };
-        Seat { pace, index }
+        Seat {
+            pace: self.clone(),
+            index,
+        }
     }
 }
 

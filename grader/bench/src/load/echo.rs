@@ -4,11 +4,10 @@
 //! reorders bytes is an error. At the end the client half-closes and expects the server's end of
 //! stream with nothing more before it.
 
-use super::{Workload, unexpected};
+use super::{Client, Workload, expect_end, unexpected};
 use futures::future::BoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -23,7 +22,7 @@ impl Workload for Echo {
         "message"
     }
 
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>> {
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client {
         Box::pin(async move {
             let mut latencies = Vec::new();
             let mut stream = connect(addr).await?;
@@ -38,14 +37,7 @@ impl Workload for Echo {
                 latencies.push(start.elapsed());
             }
             // Half-close: the server echoes what it has (nothing more) and closes its side.
-            stream.shutdown().await?;
-            let n = stream.read(&mut echo).await?;
-            if n != 0 {
-                return Err(unexpected(format!(
-                    "after the last echo and a half-close, expected the end of stream, got {:?} more",
-                    String::from_utf8_lossy(&echo[..n])
-                )));
-            }
+            expect_end(&mut stream, "echo").await?;
             Ok(latencies)
         })
     }

@@ -2,11 +2,10 @@
 //! a reset). Its latency runs from the connect to that first `*`. An idle connection is one whose
 //! first `*` has been read; the beats that follow every 3 s while it is held are left unread.
 
-use super::{Workload, unexpected};
+use super::{Client, Workload, unexpected};
 use futures::future::BoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -18,7 +17,7 @@ impl Workload for Heartbeat {
         "connection"
     }
 
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>> {
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client {
         Box::pin(async move {
             let mut latencies = Vec::new();
             while Instant::now() < until {

@@ -1,10 +1,9 @@
 //! c01: an op is a whole connection: connect, send a line, read the reply until the server's EOF.
 
-use super::{Workload, unexpected};
+use super::{Client, Workload, unexpected};
 use futures::future::BoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -16,7 +15,7 @@ impl Workload for Identity {
         "connection"
     }
 
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>> {
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client {
         Box::pin(async move {
             let mut latencies = Vec::new();
             let mut reply = Vec::with_capacity(128);

@@ -17,6 +17,9 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
+/// A client of the load: the latency of each op it did.
+pub type Client = BoxFuture<'static, io::Result<Vec<Duration>>>;
+
 /// One server challenge's load.
 pub trait Workload: Send + Sync {
     /// What one op is, for reports: `connection`, `message`, `key`.
@@ -30,7 +33,14 @@ pub trait Workload: Send + Sync {
     /// One client: does ops against `addr` until `until`, and returns each op's latency (the time
     /// from its first byte sent, or its connect, to the answer that completes it). An op that the
     /// server answers wrongly is an error: a bench of a wrong server measures nothing.
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>>;
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client;
+
+    /// The clients of one measurement, all started at once: [`Workload::clients`] independent
+    /// [`Workload::client`]s. A load whose clients must coordinate (c14's players keep pace with
+    /// one another) makes them here, sharing what they need.
+    fn run(&self, addr: SocketAddr, until: Instant) -> Vec<Client> {
+        (0..self.clients()).map(|_| self.client(addr, until)).collect()
+    }
 
     /// Opens a connection and returns it once the server has surely taken it on (its greeting
     /// read, or one exchange done), to be held idle; `None` for a server that does not hold
@@ -76,6 +86,22 @@ pub(crate) async fn read_until_ends_with(
                 String::from_utf8_lossy(want)
             )));
         }
+    }
+    Ok(())
+}
+
+/// After a client's last op and its half-close: the server must close its side with nothing more
+/// (`after` says what came last, for the message).
+pub(crate) async fn expect_end(stream: &mut TcpStream, after: &str) -> io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.shutdown().await?;
+    let mut rest = [0u8; 64];
+    let n = stream.read(&mut rest).await?;
+    if n != 0 {
+        return Err(unexpected(format!(
+            "after the last {after} and a half-close, expected the end of stream, got {:?} more",
+            String::from_utf8_lossy(&rest[..n])
+        )));
     }
     Ok(())
 }

@@ -2,11 +2,10 @@
 //! client connects once, reads the server's `<connection up>`, then sends its updates one at a
 //! time (the next one once the ack is in). An idle connection is one whose greeting was read.
 
-use super::{Workload, unexpected};
+use super::{Client, Workload, unexpected};
 use futures::future::BoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -23,7 +22,7 @@ impl Workload for Peer {
         "update"
     }
 
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>> {
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client {
         Box::pin(async move {
             let mut stream = connect(addr).await?;
             let mut latencies = Vec::new();

@@ -8,12 +8,11 @@
 //! would depend on how many connections the bench happens to hold, and the op measures the glue
 //! less than the shared set.
 
-use super::{Workload, read_until_ends_with, unexpected};
+use super::{Client, Workload, expect_end, read_until_ends_with, unexpected};
 use futures::future::BoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
@@ -27,7 +26,7 @@ impl Workload for Triforce {
         "line"
     }
 
-    fn client(&self, addr: SocketAddr, until: Instant) -> BoxFuture<'static, io::Result<Vec<Duration>>> {
+    fn client(&self, addr: SocketAddr, until: Instant) -> Client {
         Box::pin(async move {
             let mut latencies = Vec::new();
             let mut stream = connect(addr).await?;
@@ -38,15 +37,7 @@ impl Workload for Triforce {
                 latencies.push(start.elapsed());
             }
             // Half-close: the glue closes its side too, with nothing more to send.
-            stream.shutdown().await?;
-            let mut rest = [0u8; 64];
-            let n = stream.read(&mut rest).await?;
-            if n != 0 {
-                return Err(unexpected(format!(
-                    "after the last reply and a half-close, expected the end of stream, got {:?} more",
-                    String::from_utf8_lossy(&rest[..n])
-                )));
-            }
+            expect_end(&mut stream, "reply").await?;
             Ok(latencies)
         })
     }
