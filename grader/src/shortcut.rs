@@ -50,8 +50,7 @@ pub fn cacheable(report: &ChallengeReport) -> bool {
 /// Reports of challenges already graded, by content.
 pub struct ResultCache {
     dir: PathBuf,
-    /// What the checks of every challenge depend on besides their own folder: the harness, the
-    /// grader's core, the lock file and the grader's version.
+    /// [`shared_key`] and the grader's version.
     shared: OnceLock<String>,
 }
 
@@ -63,25 +62,13 @@ impl ResultCache {
         }
     }
 
-    /// The key of `crate_dir` graded by `plan`'s checks, or `None` if a folder cannot be read.
+    /// The key of `crate_dir` graded by `plan`'s checks, or `None` if a folder cannot be read:
+    /// [`verdict_key`] over [`shared_key`] and the grader's version.
     pub fn key(&self, kit: &Path, plan: &ChallengePlan, crate_dir: &Path) -> Option<String> {
-        let shared = self.shared.get_or_init(|| {
-            let mut h = sha1_smol::Sha1::new();
-            for part in ["grader/harness", "grader/core", "grader/bench"] {
-                h.update(stubs::content_key(&kit.join(part)).unwrap_or_default().as_bytes());
-            }
-            h.update(&std::fs::read(kit.join("Cargo.lock")).unwrap_or_default());
-            h.update(env!("CARGO_PKG_VERSION").as_bytes());
-            h.digest().to_string()
-        });
-        let checks = stubs::content_key(&kit.join("grader").join("checks").join(&plan.dir)).ok()?;
-        let learner = stubs::content_key(crate_dir).ok()?;
-        let mut h = sha1_smol::Sha1::new();
-        for part in [shared.as_str(), plan.id.as_str(), &checks, &learner] {
-            h.update(part.as_bytes());
-            h.update(b"\n");
-        }
-        Some(h.digest().to_string())
+        let shared = self
+            .shared
+            .get_or_init(|| format!("{} {}", shared_key(kit), env!("CARGO_PKG_VERSION")));
+        verdict_key(kit, shared, plan, crate_dir).ok()
     }
 
     pub fn get(&self, key: &str) -> Option<ChallengeReport> {
@@ -95,4 +82,48 @@ impl ResultCache {
             let _ = grader_core::report::write_report(&self.dir.join(format!("{key}.json")), &text);
         }
     }
+}
+
+/// What every verdict depends on besides the crate graded and its checks: the harness, the
+/// grader's core and its build and run code, the bench crate the runners link, the lock file, the
+/// kit's manifest (its profiles) and the toolchain. `grader batch`'s cache and `grader dev
+/// wrong`'s record of verdicts (`dev/wrong_record.rs`) both key on it.
+pub fn shared_key(kit: &Path) -> String {
+    let mut h = sha1_smol::Sha1::new();
+    for part in ["grader/harness", "grader/core", "grader/bench"] {
+        h.update(stubs::content_key(&kit.join(part)).unwrap_or_default().as_bytes());
+    }
+    for file in [
+        "Cargo.lock",
+        "Cargo.toml",
+        "grader/src/compile.rs",
+        "grader/src/grade.rs",
+        "grader/src/sealed.rs",
+    ] {
+        h.update(&std::fs::read(kit.join(file)).unwrap_or_default());
+        h.update(b"\0");
+    }
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    if let Ok(out) = std::process::Command::new(rustc).arg("-vV").output() {
+        h.update(&out.stdout);
+    }
+    h.digest().to_string()
+}
+
+/// The key of a crate's verdict: `shared` (from [`shared_key`]), the challenge's checks, and the
+/// crate (`crate_dir`: a learner's, or a wrong answer's, the solution with the case's edit).
+pub fn verdict_key(
+    kit: &Path,
+    shared: &str,
+    plan: &ChallengePlan,
+    crate_dir: &Path,
+) -> anyhow::Result<String> {
+    let checks = stubs::content_key(&kit.join("grader").join("checks").join(&plan.dir))?;
+    let answer = stubs::content_key(crate_dir)?;
+    let mut h = sha1_smol::Sha1::new();
+    for part in [shared, plan.id.as_str(), &checks, &answer] {
+        h.update(part.as_bytes());
+        h.update(b"\n");
+    }
+    Ok(h.digest().to_string())
 }

@@ -148,13 +148,13 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
         Default::default()
     };
     if use_record {
-        let shared = wrong_record::shared_key(kit);
+        let shared = crate::shortcut::shared_key(kit);
         let day = wrong_record::today();
         for (ci, cases) in by_challenge.iter_mut().enumerate() {
             let n = cases.len();
             for (i, case) in cases.iter_mut().enumerate() {
                 let crate_dir = make_case(kit, &scratch, case)?;
-                let key = wrong_record::case_key(kit, &shared, case.plan, &crate_dir)?;
+                let key = crate::shortcut::verdict_key(kit, &shared, case.plan, &crate_dir)?;
                 case.recorded = record.entries.get(&key).map(|e| e.lost.clone());
                 case.key = Some(key);
                 case.graded = options.all

@@ -8,9 +8,7 @@
 //! A few recorded cases are graded anyway, a different few each day (`sample`): a record that
 //! does not match what grading gives (a stale record, a flaky check, a hand edit) fails the run.
 
-use crate::stubs;
 use anyhow::{Context, Result};
-use grader_core::ChallengePlan;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -104,43 +102,6 @@ impl Record {
         let path = path(kit);
         std::fs::write(&path, self.render()).with_context(|| format!("cannot write {}", path.display()))
     }
-}
-
-/// What every key shares: the harness, the grader's core and its build and run code, the bench
-/// crate the runners link, the lock file, the kit's manifest (its profiles) and the toolchain.
-pub fn shared_key(kit: &Path) -> String {
-    let mut h = sha1_smol::Sha1::new();
-    for part in ["grader/harness", "grader/core", "grader/bench"] {
-        h.update(stubs::content_key(&kit.join(part)).unwrap_or_default().as_bytes());
-    }
-    for file in [
-        "Cargo.lock",
-        "Cargo.toml",
-        "grader/src/compile.rs",
-        "grader/src/grade.rs",
-        "grader/src/sealed.rs",
-    ] {
-        h.update(&std::fs::read(kit.join(file)).unwrap_or_default());
-        h.update(b"\0");
-    }
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    if let Ok(out) = std::process::Command::new(rustc).arg("-vV").output() {
-        h.update(&out.stdout);
-    }
-    h.digest().to_string()
-}
-
-/// The key of one case: the shared part, the challenge's checks, and the crate as the case makes
-/// it (`crate_dir`, the solution with the case's edit applied).
-pub fn case_key(kit: &Path, shared: &str, plan: &ChallengePlan, crate_dir: &Path) -> Result<String> {
-    let checks = stubs::content_key(&kit.join("grader").join("checks").join(&plan.dir))?;
-    let answer = stubs::content_key(crate_dir)?;
-    let mut h = sha1_smol::Sha1::new();
-    for part in [shared, plan.id.as_str(), &checks, &answer] {
-        h.update(part.as_bytes());
-        h.update(b"\n");
-    }
-    Ok(h.digest().to_string())
 }
 
 /// Today's sample: for each challenge with recorded cases, whether it is sampled today (every other
