@@ -136,8 +136,9 @@ fn run(cli: Cli) -> Result<u8> {
             quiet,
         }) => {
             let target = target_of(&kit, submission.as_deref(), *solutions)?;
+            let asked = select(&plans, challenges)?;
             let options = bench::Options {
-                only: challenges.clone(),
+                named: !challenges.is_empty(),
                 runs: usize::from(*runs),
                 settings: bench::settings(*seconds, *idle)?,
                 json: *format == cli::BenchFormat::Json,
@@ -145,7 +146,7 @@ fn run(cli: Cli) -> Result<u8> {
                 sealed: cli.sealed || submission.is_some(),
                 quiet: *quiet,
             };
-            return bench::run(&kit, &plans, &target, &sandbox(&cli)?, &options);
+            return bench::run(&kit, &plans, &asked, &target, &sandbox(&cli)?, &options);
         }
         Some(Commands::Dev(_)) | None => {}
     }

@@ -30,8 +30,9 @@ use std::time::Duration;
 
 /// What `grader bench` was asked.
 pub struct Options {
-    /// The challenges (every server challenge when empty).
-    pub only: Vec<String>,
+    /// Whether the challenges were named (each must then be a server challenge); otherwise every
+    /// server challenge of those given is benched.
+    pub named: bool,
     /// Runs of each server.
     pub runs: usize,
     pub settings: Settings,
@@ -72,14 +73,16 @@ const UNITS: Units = Units {
     memory_per_idle: "bytes of resident memory",
 };
 
+/// Benches the server challenges among `asked` (the command line's, as the grade selects them).
 pub fn run(
     kit: &Path,
     plans: &[ChallengePlan],
+    asked: &[&ChallengePlan],
     target: &Target,
     sandbox: &Sandbox,
     options: &Options,
 ) -> Result<u8> {
-    let selected = select(plans, &options.only)?;
+    let selected = servers(plans, asked, options.named)?;
     let reference = Target::solutions(kit);
     let progress = !options.quiet;
     if progress {
@@ -155,11 +158,12 @@ pub fn run(
                 }
             }
         }
-        let idle = if workload.idle(([127, 0, 0, 1], 9).into()).is_some() {
-            options.settings.idle
-        } else {
-            0
-        };
+        // Idle connections were held for the servers whose load holds them (memory was measured).
+        let held = runs
+            .iter()
+            .flat_map(|(_, r)| &r.samples)
+            .any(|s| s.as_ref().is_ok_and(|s| s.memory_per_idle.is_some()));
+        let idle = if held { options.settings.idle } else { 0 };
         results.push(figures::summarise(
             &plan.id,
             &plan.slug,
@@ -191,30 +195,28 @@ pub fn run(
     Ok(0)
 }
 
-/// The server challenges asked for, in curriculum order; every one when `only` is empty.
-fn select<'a>(plans: &'a [ChallengePlan], only: &[String]) -> Result<Vec<&'a ChallengePlan>> {
-    let benched: Vec<&ChallengePlan> = plans.iter().filter(|p| p.bench.is_some()).collect();
-    if only.is_empty() {
-        return Ok(benched);
+/// The server challenges among `asked`: all of them, or, when they were `named`, each one (a named
+/// challenge that is not a server is an error that lists the server challenges).
+fn servers<'a>(
+    plans: &[ChallengePlan],
+    asked: &[&'a ChallengePlan],
+    named: bool,
+) -> Result<Vec<&'a ChallengePlan>> {
+    let is_server = |p: &ChallengePlan| p.bench.is_some() && bench::load::workload(&p.id).is_some();
+    if let Some(plan) = asked.iter().find(|p| named && !is_server(p)) {
+        let names: Vec<&str> = plans
+            .iter()
+            .filter(|p| is_server(p))
+            .map(|p| p.id.as_str())
+            .collect();
+        return Err(anyhow!(
+            "{} {} is not a server challenge: the bench measures {}",
+            plan.id,
+            plan.slug,
+            names.join(", ")
+        ));
     }
-    let mut selected = Vec::new();
-    for name in only {
-        let plan = grader_core::plan::find(plans, name).ok_or_else(|| anyhow!("no challenge `{name}`"))?;
-        if plan.bench.is_none() || bench::load::workload(&plan.id).is_none() {
-            let names: Vec<&str> = benched.iter().map(|p| p.id.as_str()).collect();
-            return Err(anyhow!(
-                "{} {} is not a server challenge: the bench measures {}",
-                plan.id,
-                plan.slug,
-                names.join(", ")
-            ));
-        }
-        if !selected.iter().any(|p: &&ChallengePlan| p.id == plan.id) {
-            selected.push(plan);
-        }
-    }
-    selected.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(selected)
+    Ok(asked.iter().copied().filter(|p| is_server(p)).collect())
 }
 
 /// The settings from the command line's numbers.
