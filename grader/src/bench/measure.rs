@@ -1,4 +1,4 @@
-//! One measurement of one server: a short warm-up, idle connections held (memory), then the load
+//! One measurement of one server: idle connections held (memory), a short warm-up, then the load
 //! for the set time (rate, latency, CPU).
 
 use bench::load::Workload;
@@ -53,8 +53,8 @@ pub async fn measure(
     pid: u32,
     settings: Settings,
 ) -> Result<Sample, String> {
-    // Warm-up: the first connections pay for lazy set-up (the runtime's threads, allocations).
-    drive(workload, addr, Duration::from_millis(150)).await?;
+    // Memory first, while the server has served next to nothing: after a load, idle connections
+    // would reuse the memory the load's connections freed, and seem to cost nothing.
     let memory_per_idle = tokio::time::timeout(IDLE_LIMIT, hold_idle(workload, addr, pid, settings.idle))
         .await
         .map_err(|_| {
@@ -63,6 +63,8 @@ pub async fn measure(
                 IDLE_LIMIT.as_secs()
             )
         })??;
+    // Warm-up: the first connections pay for lazy set-up (the runtime's threads, allocations).
+    drive(workload, addr, Duration::from_millis(150)).await?;
     let cpu_before = procfs::cpu_time(pid).ok_or("cannot read the server's CPU time")?;
     let start = Instant::now();
     let mut latencies = drive(workload, addr, settings.duration).await?;
@@ -118,6 +120,14 @@ async fn hold_idle(
         return Ok(None);
     }
     let settle = Duration::from_millis(100);
+    // One connection first, not counted: it pays for what the server sets up lazily.
+    let _first = match workload.idle(addr) {
+        Some(open) => Some(
+            open.await
+                .map_err(|e| format!("an idle connection failed: {e}"))?,
+        ),
+        None => None,
+    };
     tokio::time::sleep(settle).await;
     let before = procfs::resident_bytes(pid).ok_or("cannot read the server's memory")?;
     let mut held = Vec::with_capacity(count);

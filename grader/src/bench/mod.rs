@@ -151,7 +151,7 @@ pub fn run(
                         server.pid(),
                         options.settings,
                     ));
-                    measured.map_err(|why| server.ended().unwrap_or(why))
+                    measured.map_err(|why| server.explain(why))
                 });
                 if let Some((_, r)) = runs.iter_mut().find(|(s, _)| s == side) {
                     r.samples.push(sample);

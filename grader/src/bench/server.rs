@@ -115,9 +115,10 @@ impl<'a> Server<'a> {
         Ok(server)
     }
 
-    /// Why a measurement failed, from the server's side: if it ended (within a moment), that it
-    /// did and the first lines it wrote on standard error; `None` while it runs.
-    pub fn ended(&mut self) -> Option<String> {
+    /// Why a measurement failed (`why`, the load's side), with the server's side: if it ended
+    /// (within a moment), that it did and the first lines it wrote on standard error; if it runs
+    /// on but a task of it panicked (a `todo!()` in a connection's task), that panic.
+    pub fn explain(&mut self, why: String) -> String {
         let deadline = std::time::Instant::now() + Duration::from_millis(500);
         while std::time::Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -126,11 +127,14 @@ impl<'a> Server<'a> {
                 let said = self
                     .said()
                     .unwrap_or_else(|| "it wrote nothing on standard error".into());
-                return Some(format!("the server ended ({status}): {said}"));
+                return format!("the server ended ({status}): {said}");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        None
+        match self.said().filter(|said| said.contains("panicked")) {
+            Some(said) => format!("{why}; a task of the server panicked: {said}"),
+            None => why,
+        }
     }
 
     fn said(&self) -> Option<String> {
