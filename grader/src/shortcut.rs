@@ -85,12 +85,18 @@ impl ResultCache {
 }
 
 /// What every verdict depends on besides the crate graded and its checks: the harness, the
-/// grader's core and its build and run code, the bench crate the runners link, the lock file, the
+/// grader's core and its build and run code, the bench crate the runners link, the features they
+/// are built with (the workspace hack), the lock file, the
 /// kit's manifest (its profiles) and the toolchain. `grader batch`'s cache and `grader dev
 /// wrong`'s record of verdicts (`dev/wrong_record.rs`) both key on it.
 pub fn shared_key(kit: &Path) -> String {
     let mut h = sha1_smol::Sha1::new();
-    for part in ["grader/harness", "grader/core", "grader/bench"] {
+    for part in [
+        "grader/harness",
+        "grader/core",
+        "grader/bench",
+        "grader/workspace-hack",
+    ] {
         h.update(stubs::content_key(&kit.join(part)).unwrap_or_default().as_bytes());
     }
     for file in [

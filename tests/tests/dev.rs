@@ -17,7 +17,12 @@ fn scratch_kit() -> tempfile::TempDir {
     for file in ["README.md", "Cargo.toml", "Cargo.lock"] {
         std::fs::copy(kit.join(file), temp.path().join(file)).unwrap();
     }
-    for dir in ["grader/harness", "grader/core", "grader/bench"] {
+    for dir in [
+        "grader/harness",
+        "grader/core",
+        "grader/bench",
+        "grader/workspace-hack",
+    ] {
         std::os::unix::fs::symlink(kit.join(dir), temp.path().join(dir)).unwrap();
     }
     temp

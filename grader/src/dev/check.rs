@@ -19,6 +19,8 @@
 //!   was shipped: `grader reset` restores from that record;
 //! - a server challenge's bench is named alike in its plan, load, floor and suite, and its README
 //!   says how to run it (`check_bench`);
+//! - every part of the kit builds a dependency with the same features (`features`: the workspace
+//!   hack is up to date);
 //! - `docs/GRADER.md` is the contract, the same as the shared notes' `GRADER.md` beside the kit.
 
 use super::scan;
@@ -40,6 +42,7 @@ pub fn check(kit: &Path) -> Vec<String> {
     check_root_readme(kit, &plans, &mut problems);
     check_strays(kit, &plans, &mut problems);
     check_contract(kit, &mut problems);
+    super::features::check(kit, &mut problems);
     problems
 }
 

@@ -11,6 +11,7 @@ pub mod check;
 mod check_audit;
 mod check_bench;
 pub mod fake_class;
+pub mod features;
 pub mod mutants;
 pub mod new;
 mod scan;

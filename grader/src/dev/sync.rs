@@ -4,7 +4,10 @@
 //! - each challenge README's `The checks (N points)` and `Q1 (N points)`;
 //! - the root README's challenges table, the points of each row;
 //! - each stub's record as shipped (`grader/checks/<dir>/shipped-stub.txt`, see [`crate::stubs`]);
-//! - the GitHub Classroom workflow (`classroom/github/classroom.yml`).
+//! - the GitHub Classroom workflow (`classroom/github/classroom.yml`);
+//! - from the dependency graph rather than the plans (see [`super::features`]): the workspace
+//!   hack's features (`grader/workspace-hack/Cargo.toml`), and the dependencies the root
+//!   `Cargo.toml` leaves unoptimised.
 //!
 //! `dev check` finds the same facts out of date and says to run it. A file is written only when
 //! its content changes.
@@ -37,6 +40,9 @@ pub fn sync(kit: &Path, plans: &[ChallengePlan]) -> Result<Vec<PathBuf>> {
     }
     let workflow = crate::package::github::default_output(kit);
     write_if_changed(&workflow, &crate::package::github::workflow(plans), &mut written)?;
+    if kit.join(super::features::MANIFEST).is_file() {
+        written.extend(super::features::sync(kit)?);
+    }
     Ok(written)
 }
 

@@ -1,0 +1,1 @@
+//! No code: this crate only asks for features (see its `Cargo.toml`).
