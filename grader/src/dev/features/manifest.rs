@@ -83,14 +83,6 @@ mod tests {
     use super::*;
     use crate::dev::features::tree::Unit;
 
-    fn unit(name: &str, version: &str, host: bool) -> Unit {
-        Unit {
-            name: name.into(),
-            version: version.into(),
-            host,
-        }
-    }
-
     #[test]
     fn the_unoptimised_block_is_rewritten_between_its_markers_only() {
         let root = format!(
@@ -110,10 +102,10 @@ mod tests {
     fn the_manifest_pins_each_unit_in_its_section_and_names_two_versions_apart() {
         let mut union = BTreeMap::new();
         let set = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        union.insert(unit("tokio", "1.54.1", false), set(&["default", "full"]));
-        union.insert(unit("smallvec", "1.16.5", false), set(&["const_new"]));
-        union.insert(unit("syn", "2.0.119", true), set(&["full"]));
-        union.insert(unit("syn", "3.0.9", true), set(&["default", "full"]));
+        union.insert(Unit::new("tokio", "1.54.1", false), set(&["default", "full"]));
+        union.insert(Unit::new("smallvec", "1.16.5", false), set(&["const_new"]));
+        union.insert(Unit::new("syn", "2.0.119", true), set(&["full"]));
+        union.insert(Unit::new("syn", "3.0.9", true), set(&["default", "full"]));
         let text = manifest(&union);
         let body = text.strip_prefix(HEADER).unwrap();
         assert_eq!(

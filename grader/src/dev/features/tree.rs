@@ -15,6 +15,16 @@ pub struct Unit {
     pub host: bool,
 }
 
+impl Unit {
+    pub fn new(name: &str, version: &str, host: bool) -> Unit {
+        Unit {
+            name: name.into(),
+            version: version.trim_start_matches('v').into(),
+            host,
+        }
+    }
+}
+
 /// The features each dependency is built with, in one way of building the kit.
 pub type Features = BTreeMap<Unit, BTreeSet<String>>;
 
@@ -109,14 +119,7 @@ pub fn parse_tree(text: &str) -> Features {
             .filter(|f| !f.is_empty())
             .map(str::to_string)
             .collect();
-        found.insert(
-            Unit {
-                name: name.to_string(),
-                version: version.trim_start_matches('v').to_string(),
-                host,
-            },
-            features,
-        );
+        found.insert(Unit::new(name, version, host), features);
     }
     found
 }
@@ -138,14 +141,6 @@ grader v0.1.0 (/kit/grader)|
     └── bytes v1.0.0|std
 ";
 
-    fn unit(name: &str, version: &str, host: bool) -> Unit {
-        Unit {
-            name: name.into(),
-            version: version.into(),
-            host,
-        }
-    }
-
     #[test]
     fn a_tree_says_what_is_built_for_the_host_and_with_which_features() {
         let found = parse_tree(TREE);
@@ -162,11 +157,11 @@ grader v0.1.0 (/kit/grader)|
                 ("tokio", false)
             ]
         );
-        let tokio = &found[&unit("tokio", "1.54.1", false)];
+        let tokio = &found[&Unit::new("tokio", "1.54.1", false)];
         assert_eq!(
             tokio.iter().map(String::as_str).collect::<Vec<_>>(),
             ["full", "rt"]
         );
-        assert!(found[&unit("cc", "1.2.0", true)].is_empty());
+        assert!(found[&Unit::new("cc", "1.2.0", true)].is_empty());
     }
 }
