@@ -20,9 +20,8 @@ struct Case {
     stub: &'static str,
     /// The stub's new body; `{PIDS}` is replaced by a file where started processes write their pid.
     body: &'static str,
-    /// At least one check ends so, with this in its message…
-    expect: Status,
-    says: &'static str,
+    /// At least one check ends in one of these statuses, with its words in the message…
+    expect: &'static [(Status, &'static str)],
     /// …and every check of the challenge ends in one of these (checks that call another stub of
     /// the challenge first are `todo`).
     allowed: &'static [Status],
@@ -49,8 +48,7 @@ const FIRST: [Case; 8] = [
         }
     }
     std::process::exit(0)"##,
-        expect: Crash,
-        says: "tampered",
+        expect: &[(Crash, "tampered")],
         allowed: &[Crash],
         within: Duration::from_secs(10),
     },
@@ -60,8 +58,7 @@ const FIRST: [Case; 8] = [
         file: "src/lib.rs",
         stub: "chain request_url_async",
         body: "    let x = ;\n    todo!()",
-        expect: CompileError,
-        says: "c02-future-101/src/lib.rs:",
+        expect: &[(CompileError, "c02-future-101/src/lib.rs:")],
         allowed: &[CompileError],
         within: Duration::from_secs(1),
     },
@@ -71,8 +68,7 @@ const FIRST: [Case; 8] = [
         file: "src/lib.rs",
         stub: "add one step to the chain of Q1",
         body: "    loop {\n        tokio::task::yield_now().await;\n    }",
-        expect: Timeout,
-        says: "limit of 2 s",
+        expect: &[(Timeout, "limit of 2 s")],
         allowed: &[Timeout, Fail, Todo],
         within: Duration::from_secs(20),
     },
@@ -92,8 +88,7 @@ const FIRST: [Case; 8] = [
         .status();
     std::thread::sleep(std::time::Duration::from_millis(100));
     todo!("ask every URL at once and collect all the answers")"#,
-        expect: Todo,
-        says: "not implemented yet",
+        expect: &[(Todo, "not implemented yet")],
         allowed: &[Todo],
         within: Duration::from_secs(15),
     },
@@ -108,8 +103,7 @@ const FIRST: [Case; 8] = [
         block.iter_mut().step_by(4096).for_each(|b| *b = 1);
         kept.push(block);
     }"#,
-        expect: Crash,
-        says: "ran out of memory: it may use 512 MiB",
+        expect: &[(Crash, "ran out of memory: it may use 512 MiB")],
         allowed: &[Crash, Todo],
         within: Duration::from_secs(30),
     },
@@ -119,8 +113,7 @@ const FIRST: [Case; 8] = [
         file: "src/lib.rs",
         stub: "a future that is already complete",
         body: "    std::future::poll_fn(|_| loop {})",
-        expect: Timeout,
-        says: "did not finish within its limit of 2 s",
+        expect: &[(Timeout, "did not finish within its limit of 2 s")],
         allowed: &[Timeout, Crash, Todo],
         within: Duration::from_secs(15),
     },
@@ -130,8 +123,7 @@ const FIRST: [Case; 8] = [
         file: "src/lib.rs",
         stub: "link d1 to d2",
         body: "    std::process::exit(0)",
-        expect: Crash,
-        says: "exited with code 0",
+        expect: &[(Crash, "exited with code 0")],
         allowed: &[Crash, Todo],
         within: Duration::from_secs(5),
     },
@@ -146,8 +138,7 @@ const FIRST: [Case; 8] = [
         deep(n + 1) + frame[0] as u64
     }
     std::process::exit(deep(0) as i32)"#,
-        expect: Crash,
-        says: "signal",
+        expect: &[(Crash, "signal")],
         allowed: &[Crash, Timeout, Todo],
         within: Duration::from_secs(5),
     },
@@ -167,8 +158,7 @@ const OWN_PORT: [Case; 1] = [Case {
         let (stream, _) = own.accept().await?;
         drop(stream);
     }"#,
-    expect: Timeout,
-    says: "port of its own",
+    expect: &[(Timeout, "port of its own")],
     allowed: &[Fail, Timeout, Todo],
     within: Duration::from_secs(60),
 }];
@@ -184,8 +174,7 @@ const SECOND: [Case; 6] = [
         eprintln!("{line}");
     }
     todo!("send a heartbeat on this connection")"#,
-        expect: Todo,
-        says: "not implemented yet",
+        expect: &[(Todo, "not implemented yet")],
         allowed: &[Todo],
         within: Duration::from_secs(20),
     },
@@ -199,8 +188,7 @@ const SECOND: [Case; 6] = [
         println!("{line}");
     }
     todo!("link d1 to d2, and d2 to d3")"#,
-        expect: Todo,
-        says: "not implemented yet",
+        expect: &[(Todo, "not implemented yet")],
         allowed: &[Todo],
         within: Duration::from_secs(20),
     },
@@ -215,8 +203,9 @@ const SECOND: [Case; 6] = [
         }
     }
     panic!("thread bomb")"#,
-        expect: Panic,
-        says: "thread bomb",
+        // Its panic when spawning fails, or, when the threads' stacks have taken all the memory the
+        // runner may use, the abort of a panic that cannot be raised (seen under load).
+        expect: &[(Panic, "thread bomb"), (Crash, "failed to initiate panic")],
         allowed: &[Panic, Crash, Todo],
         within: Duration::from_secs(20),
     },
@@ -226,8 +215,7 @@ const SECOND: [Case; 6] = [
         file: "src/lib.rs",
         stub: "ask every URL at once",
         body: "    panic!(\"boom\")",
-        expect: Panic,
-        says: "boom",
+        expect: &[(Panic, "boom")],
         allowed: &[Panic, Todo],
         within: Duration::from_secs(10),
     },
@@ -237,8 +225,7 @@ const SECOND: [Case; 6] = [
         file: "src/lib.rs",
         stub: "format a size",
         body: "    std::process::abort()",
-        expect: Crash,
-        says: "SIGABRT",
+        expect: &[(Crash, "SIGABRT")],
         allowed: &[Crash, Todo],
         within: Duration::from_secs(10),
     },
@@ -250,8 +237,7 @@ const SECOND: [Case; 6] = [
         body: r#"    let outside: std::net::SocketAddr = "93.184.216.34:80".parse().unwrap();
     let reached = std::net::TcpStream::connect_timeout(&outside, std::time::Duration::from_secs(1));
     panic!("internet: {reached:?}")"#,
-        expect: Panic,
-        says: "internet: Err",
+        expect: &[(Panic, "internet: Err")],
         allowed: &[Panic],
         within: Duration::from_secs(10),
     },
@@ -329,9 +315,11 @@ fn grade_matrix(name: &str, cases: &[Case]) {
             .find(|c| plans.iter().any(|p| p.id == c.id && p.dir == case.challenge))
             .expect("the case's challenge is in the report");
         let checks: Vec<&CheckReport> = challenge.checks().collect();
-        let hit = checks
-            .iter()
-            .find(|c| c.status == case.expect && c.message.as_deref().unwrap_or("").contains(case.says));
+        let hit = checks.iter().find(|c| {
+            case.expect.iter().any(|(status, says)| {
+                c.status == *status && c.message.as_deref().unwrap_or("").contains(says)
+            })
+        });
         let show = || {
             checks
                 .iter()
@@ -341,10 +329,9 @@ fn grade_matrix(name: &str, cases: &[Case]) {
         };
         assert!(
             hit.is_some(),
-            "{}: expected a `{}` check saying {:?}, got\n{}",
+            "{}: expected a check ending as one of {:?}, got\n{}",
             case.name,
             case.expect,
-            case.says,
             show()
         );
         assert!(
@@ -365,7 +352,7 @@ fn grade_matrix(name: &str, cases: &[Case]) {
         println!(
             "{:<40} {:<13} {:>6} ms",
             case.name,
-            case.expect.as_str(),
+            hit.map_or("", |c| c.status.as_str()),
             challenge.duration_ms
         );
     }
