@@ -147,20 +147,24 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
     } else {
         Default::default()
     };
+    let day = wrong_record::today();
+    // Today's sample, where it already gave its recorded verdict here (one run, the record used).
+    let mut confirmed = (use_record && !options.record && !options.all && options.runs <= 1)
+        .then(|| wrong_record::Confirmed::load(&work, day));
     if use_record {
         let shared = crate::shortcut::shared_key(kit);
-        let day = wrong_record::today();
         for (ci, cases) in by_challenge.iter_mut().enumerate() {
             let n = cases.len();
             for (i, case) in cases.iter_mut().enumerate() {
                 let crate_dir = make_case(kit, &scratch, case)?;
                 let key = crate::shortcut::verdict_key(kit, &shared, case.plan, &crate_dir)?;
                 case.recorded = record.entries.get(&key).map(|e| e.lost.clone());
-                case.key = Some(key);
+                case.key = Some(key.clone());
                 case.graded = options.all
                     || options.record
                     || case.recorded.is_none()
-                    || wrong_record::sampled(ci, i, n, day);
+                    || (wrong_record::sampled(ci, i, n, day)
+                        && !confirmed.as_ref().is_some_and(|c| c.keys.contains(&key)));
                 if !case.graded {
                     case.runs.extend(case.recorded.clone());
                 }
@@ -266,6 +270,21 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
                 }
             }
         }
+    }
+    if let Some(confirmed) = &mut confirmed {
+        confirmed.add(
+            by_challenge
+                .iter()
+                .flatten()
+                .filter(|case| {
+                    case.graded
+                        && case
+                            .recorded
+                            .as_ref()
+                            .is_some_and(|recorded| case.runs.iter().all(|run| run == recorded))
+                })
+                .filter_map(|case| case.key.clone()),
+        );
     }
     if options.record {
         let kind = if options.correct { "correct/" } else { "" };

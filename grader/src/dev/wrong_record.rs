@@ -7,6 +7,9 @@
 //!
 //! A few recorded cases are graded anyway, a different few each day (`sample`): a record that
 //! does not match what grading gives (a stale record, a flaky check, a hand edit) fails the run.
+//! Once a sampled case has given its recorded verdict here, it is not graded again that day
+//! (`Confirmed`, in the build folder): a contributor's warm `cargo test` does not wait on the same
+//! sample at every run, and a fresh clone (CI) always grades it.
 
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -113,6 +116,46 @@ pub fn sampled(challenge_index: usize, case_index: usize, cases: usize, day: u64
     (day / 2 + challenge_index as u64) % cases as u64 == case_index as u64
 }
 
+/// The sampled cases already graded here today with their recorded verdict, by key: a file per
+/// day in `dev wrong`'s build folder, the older days' removed when it is written.
+pub struct Confirmed {
+    path: PathBuf,
+    pub keys: BTreeSet<String>,
+}
+
+impl Confirmed {
+    pub fn load(work: &Path, day: u64) -> Confirmed {
+        let path = work.join(format!("sampled-{day}.txt"));
+        let keys = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        Confirmed { path, keys }
+    }
+
+    /// Adds `keys` and writes the day's file (best effort: it only saves time).
+    pub fn add(&mut self, keys: impl IntoIterator<Item = String>) {
+        let before = self.keys.len();
+        self.keys.extend(keys);
+        if self.keys.len() == before {
+            return;
+        }
+        if let Some(dir) = self.path.parent()
+            && let Ok(entries) = std::fs::read_dir(dir)
+        {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("sampled-") && entry.path() != self.path {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        let text: String = self.keys.iter().map(|k| format!("{k}\n")).collect();
+        let _ = std::fs::write(&self.path, text);
+    }
+}
+
 /// Days since 1970 (UTC): the sample changes once a day and is the same all day long.
 pub fn today() -> u64 {
     std::time::SystemTime::now()
@@ -123,6 +166,21 @@ pub fn today() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_confirmed_sample_is_kept_for_its_day_only() {
+        let work = tempfile::tempdir().unwrap();
+        let mut today = Confirmed::load(work.path(), 10);
+        today.add(["k1".to_string()]);
+        assert!(Confirmed::load(work.path(), 10).keys.contains("k1"));
+        let mut tomorrow = Confirmed::load(work.path(), 11);
+        assert!(tomorrow.keys.is_empty());
+        tomorrow.add(["k2".to_string()]);
+        assert!(
+            !work.path().join("sampled-10.txt").exists(),
+            "the older day's file goes"
+        );
+    }
 
     #[test]
     fn a_record_reads_back_what_it_wrote() {
