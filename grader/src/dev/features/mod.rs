@@ -51,16 +51,13 @@ fn ways_of(kit: &Path) -> Result<Vec<(&'static str, Vec<String>)>> {
     }
     staged.extend(strings(&["-e", "normal,build"]));
     Ok(vec![
-        (
-            "the grader alone",
-            strings(&["-p", "grader", "-e", "normal,build"]),
-        ),
+        (GRADER, strings(&["-p", "grader", "-e", "normal,build"])),
         ("`cargo test`", strings(&["-e", "normal,build,dev"])),
         (
             "clippy on the workspace",
             strings(&["--workspace", "-e", "normal,build,dev"]),
         ),
-        ("the grader's workspaces", staged),
+        (RUNNERS, staged),
     ])
 }
 
@@ -168,8 +165,7 @@ pub fn sync(kit: &Path) -> Result<Vec<PathBuf>> {
     let write =
         |text: &str| std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()));
     write(&manifest(&BTreeMap::new()))?;
-    let unpinned = Survey::take(kit);
-    let unpinned = match unpinned {
+    let unpinned = match Survey::take(kit) {
         Ok(survey) => survey,
         Err(e) => {
             write(&current)?;
