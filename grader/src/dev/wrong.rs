@@ -57,6 +57,15 @@ struct Case<'a> {
     graded: bool,
 }
 
+impl Case<'_> {
+    /// A run lost other checks than the record says the case lost (false without a record).
+    fn disagrees_with_record(&self) -> bool {
+        self.recorded
+            .as_ref()
+            .is_some_and(|recorded| self.runs.iter().any(|run| run != recorded))
+    }
+}
+
 /// One line of the JSON results.
 #[derive(Serialize)]
 struct Row<'a> {
@@ -276,13 +285,7 @@ pub fn run(kit: &Path, plans: &[ChallengePlan], options: &Options) -> Result<u8>
             by_challenge
                 .iter()
                 .flatten()
-                .filter(|case| {
-                    case.graded
-                        && case
-                            .recorded
-                            .as_ref()
-                            .is_some_and(|recorded| case.runs.iter().all(|run| run == recorded))
-                })
+                .filter(|case| case.graded && case.recorded.is_some() && !case.disagrees_with_record())
                 .filter_map(|case| case.key.clone()),
         );
     }
@@ -338,11 +341,7 @@ fn print_results(by_challenge: &[Vec<Case<'_>>], options: &Options) -> Result<u8
         for case in cases {
             let verdict = wrong::verdict(&case.case, case.plan, &case.runs);
             // A sampled case must lose today what the record says it lost.
-            let disagrees = case.graded
-                && case
-                    .recorded
-                    .as_ref()
-                    .is_some_and(|recorded| case.runs.iter().any(|run| run != recorded));
+            let disagrees = case.graded && case.disagrees_with_record();
             let ok = wanted(case, &verdict, options.correct) && !disagrees;
             all_wanted &= ok;
             caught += usize::from(verdict.caught_in_question());
